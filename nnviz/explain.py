@@ -1,0 +1,59 @@
+"""A worked example of one backprop call, as Markdown with LaTeX (``python -m nnviz explain``)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .numfmt import bmatrix, fmt
+from .seed_source import SOURCES
+from .trace import Trace
+
+PHASE_HEADINGS = {"forward": "Forward pass", "backward": "Backward pass", "update": "The update"}
+
+
+def weight_names(sizes: list[int]) -> dict[tuple[int, int, int], str]:
+    """Mazur-style names w1, w2, ... for w^l_jk, numbered layer by layer, row by row."""
+    names, n = {}, 0
+    for l in range(1, len(sizes)):
+        for j in range(sizes[l]):
+            for k in range(sizes[l - 1]):
+                n += 1
+                names[(l, j, k)] = f"w{n}"
+    return names
+
+
+def explain_markdown(trace: Trace, title: str = "", sig: int = 9) -> str:
+    """Every step of ``trace`` with its formula, its numbers (``sig`` digits) and seed line."""
+    out = [f"# Worked example: one backprop call{' — ' + title if title else ''}", ""]
+    out += [f"Network sizes {trace.sizes}, activation **{trace.activation}**, cost **{trace.cost}**, "
+            f"learning rate η = {fmt(trace.eta, sig)}, mini-batch of m = {trace.m}.",
+            "Conventions: w^l_jk is the weight from neuron k of layer l−1 to neuron j of layer l; "
+            "the quadratic cost is C = ½‖a − y‖² (summed, not averaged); the input layer has no bias.", ""]
+    out += ["$$x = " + bmatrix(trace.x, sig) + r",\quad y = " + bmatrix(trace.y, sig) + "$$", ""]
+    for l, (w, b) in enumerate(zip(trace.weights, trace.biases), start=1):
+        out.append(f"$$w^{{{l}}} = {bmatrix(w, sig)},\\quad b^{{{l}}} = {bmatrix(b, sig)}$$")
+    phase = None
+    for s in trace.steps:
+        if s.phase != phase:
+            phase = s.phase
+            out += ["", f"## {PHASE_HEADINGS[phase]}"]
+            if phase == "backward":
+                out += ["", f"Cost before the update: C = ½‖a^L − y‖² = **{fmt(trace.cost_value, sig)}**"
+                        if trace.cost == "quadratic" else
+                        f"Cost before the update: C = **{fmt(trace.cost_value, sig)}**"]
+        lines = SOURCES[s.code.source].splitlines()
+        code = "\n".join(lines[i - 1].strip() for i in s.code.lines)
+        out += ["", f"### Step {s.index + 1}. {s.title}", "", s.explanation, "",
+                f"$${s.latex()}$$", "", f"$${s.latex_numbers(sig=sig)}$$", "",
+                f"Seed code (`{s.code.source}`, line {', '.join(map(str, s.code.lines))}):", "",
+                "```python", code, "```"]
+        if s.code.note:
+            out += ["", f"*{s.code.note}*"]
+    out += ["", "## Weights before and after", "", "| weight | name | before | gradient | after |",
+            "|---|---|---|---|---|"]
+    names = weight_names(trace.sizes)
+    sums = [s.reads[f"sum_nabla_w^{s.layer}"] for s in trace.steps if s.kind == "update_w"]
+    for l, (old, g, new) in enumerate(zip(trace.weights, sums, trace.new_weights), start=1):
+        for j, k in np.ndindex(old.shape):
+            out.append(f"| w^{l}_{j+1}{k+1} | {names[(l, j, k)]} | {fmt(old[j, k], sig)} | "
+                       f"{fmt(g[j, k], sig)} | {fmt(new[j, k], sig)} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,160 @@
+"""Activation and cost functions, each paired with its derivative in one object.
+
+Index conventions used throughout nnviz (Nielsen's):
+
+* layers are numbered l = 0 (input) ... L (output); ``sizes[l]`` neurons in layer l;
+* ``w^l`` has shape (sizes[l], sizes[l-1]); its entry ``w^l_jk`` is the weight *from*
+  neuron k of layer l-1 *to* neuron j of layer l; ``b^l`` has shape (sizes[l], 1);
+* column vectors: an activation ``a^l`` has shape (sizes[l], 1), or (sizes[l], m) for a
+  mini-batch of m examples stacked as columns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function sigma and its derivative sigma'.
+
+    ``fn(z)`` and ``prime(z)`` work element-wise on arrays of any shape.
+    ``latex`` is the symbol used in formulas (``\\sigma`` for the sigmoid).
+    """
+
+    name: str
+    fn: Callable[[Array], Array]
+    prime: Callable[[Array], Array]
+    latex: str
+    formula: str  # LaTeX definition, e.g. \sigma(z) = 1/(1+e^{-z})
+    prime_formula: str
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name!r})"
+
+
+def _sigmoid(z: Array) -> Array:
+    """1 / (1 + e^-z), evaluated without overflow: e^-|z| never exceeds 1."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_prime(z: Array) -> Array:
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _tanh_prime(z: Array) -> Array:
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def _relu_prime(z: Array) -> Array:
+    # The derivative at exactly z = 0 is taken as 0 (the usual convention).
+    return (np.asarray(z) > 0).astype(float)
+
+
+SIGMOID = Activation(
+    "sigmoid", _sigmoid, _sigmoid_prime, r"\sigma",
+    r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma'(z) = \sigma(z)\,(1-\sigma(z))",
+)
+TANH = Activation(
+    "tanh", np.tanh, _tanh_prime, r"\tanh",
+    r"\tanh(z) = \frac{e^{z}-e^{-z}}{e^{z}+e^{-z}}", r"\tanh'(z) = 1-\tanh^2(z)",
+)
+RELU = Activation(
+    "relu", _relu, _relu_prime, r"\operatorname{ReLU}",
+    r"\operatorname{ReLU}(z) = \max(0, z)", r"\operatorname{ReLU}'(z) = [z > 0]",
+)
+
+ACTIVATIONS: dict[str, Activation] = {f.name: f for f in (SIGMOID, TANH, RELU)}
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A cost C(a, y) and its output error delta^L, as in Nielsen's ``network2``.
+
+    ``fn(a, y)`` returns the cost summed over the columns (examples) of ``a``.
+    ``delta(z, a, y, activation)`` returns delta^L = dC/dz^L, shape like ``a``.
+    ``derivative(a, y)`` is dC/da^L (the seed's ``cost_derivative``).
+    """
+
+    name: str
+    fn: Callable[[Array, Array], float]
+    derivative: Callable[[Array, Array], Array]
+    delta: Callable[[Array, Array, Array, Activation], Array]
+    formula: str
+    delta_formula: str
+
+    def __repr__(self) -> str:
+        return f"Cost({self.name!r})"
+
+
+def _quadratic_fn(a: Array, y: Array) -> float:
+    return 0.5 * float(np.sum((a - y) ** 2))
+
+
+def _quadratic_delta(z: Array, a: Array, y: Array, activation: Activation) -> Array:
+    # chain rule at the output: dC/dz = dC/da * da/dz = (a - y) * sigma'(z)
+    return (a - y) * activation.prime(z)
+
+
+def _cross_entropy_fn(a: Array, y: Array) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = -y * np.log(a) - (1 - y) * np.log(1 - a)
+    return float(np.sum(np.nan_to_num(c)))
+
+
+def _cross_entropy_derivative(a: Array, y: Array) -> Array:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (a - y) / (a * (1 - a))
+
+
+def _cross_entropy_delta(z: Array, a: Array, y: Array, activation: Activation) -> Array:
+    # dC/da = (a-y)/(a(1-a)) and sigma'(z) = a(1-a) cancel exactly: delta = a - y.
+    return a - y
+
+
+QUADRATIC = Cost(
+    "quadratic", _quadratic_fn, lambda a, y: a - y, _quadratic_delta,
+    r"C = \tfrac{1}{2}\lVert a^L - y\rVert^2",
+    r"\delta^L = (a^L - y) \odot {f}'(z^L)",
+)
+CROSS_ENTROPY = Cost(
+    "cross_entropy", _cross_entropy_fn, _cross_entropy_derivative, _cross_entropy_delta,
+    r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]",
+    r"\delta^L = a^L - y",
+)
+
+COSTS: dict[str, Cost] = {c.name: c for c in (QUADRATIC, CROSS_ENTROPY)}
+
+
+def get_activation(name: str | Activation) -> Activation:
+    """Look an activation up by name; a clear ValueError names the allowed ones."""
+    if isinstance(name, Activation):
+        return name
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}."
+        ) from None
+
+
+def get_cost(name: str | Cost) -> Cost:
+    """Look a cost up by name; a clear ValueError names the allowed ones."""
+    if isinstance(name, Cost):
+        return name
+    try:
+        return COSTS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"Unknown cost {name!r}; choose one of: {', '.join(COSTS)}.") from None

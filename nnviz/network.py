@@ -1,0 +1,259 @@
+"""``Network``: the seed's ``network.py`` contract, written independently.
+
+Shapes (Nielsen's conventions, see ``nnviz.functions``): ``weights[l-1]`` is w^l with
+shape (sizes[l], sizes[l-1]); ``biases[l-1]`` is b^l with shape (sizes[l], 1).  An input
+``x`` has shape (sizes[0], 1); a target ``y`` has shape (sizes[-1], 1).
+
+One code path: ``backprop`` and ``nnviz.trace_backprop`` both run ``forward_backward``;
+the trace only listens to the operations it reports through ``emit``.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .functions import Activation, Cost, get_activation, get_cost
+
+Array = np.ndarray
+# emit(kind, layer, value, reads): called once per operation of the seed's backprop.
+Emit = Callable[[str, int, Array, dict], None]
+
+
+def check_sizes(sizes: Sequence[int]) -> list[int]:
+    """Return ``sizes`` as a list of ints, or raise ValueError saying what is wrong."""
+    try:
+        out = [int(s) for s in sizes]
+    except (TypeError, ValueError):
+        raise ValueError(f"sizes must be a list of positive whole numbers; got {sizes!r}.") from None
+    if len(out) < 2:
+        raise ValueError(f"sizes needs at least two layers (input and output); got {out}.")
+    if any(s != t for s, t in zip(out, sizes)) or any(s < 1 for s in out):
+        raise ValueError(f"Every layer size must be a whole number of at least 1; got {list(sizes)}.")
+    return out
+
+
+def check_array(value, shape: tuple[int, ...], what: str) -> Array:
+    """``value`` as a float array of ``shape``; ValueError on a wrong shape or NaN/inf."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be numbers with shape {shape}.") from None
+    if arr.shape != shape:
+        raise ValueError(f"{what} must have shape {shape}; got shape {arr.shape}.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what} contains NaN or infinity; every entry must be a finite number.")
+    return arr
+
+
+def forward_backward(weights: list[Array], biases: list[Array], activation: Activation,
+                     cost: Cost, x: Array, y: Array, emit: Emit | None = None):
+    """One forward and backward pass, as the seed's ``backprop`` does it.
+
+    ``x`` shape (sizes[0], m) and ``y`` shape (sizes[-1], m): m examples as columns
+    (m = 1 is the seed's case).  Returns ``(nabla_b, nabla_w, activations, zs)`` where
+    nabla_b[l-1] (shape (sizes[l], 1)) and nabla_w[l-1] (shape of w^l) are summed over
+    the m examples.  ``emit`` (if given) hears every operation, in the seed's order.
+    """
+    L = len(weights)  # index of the output layer
+    report = emit or (lambda kind, layer, value, reads: None)
+    act = x
+    activations = [x]
+    zs = []
+    report("input", 0, x, {"x": x})
+    for l, (b, w) in enumerate(zip(biases, weights), start=1):
+        z = w @ act + b
+        report("z", l, z, {"w": w, "a_prev": act, "b": b})
+        zs.append(z)
+        act = activation.fn(z)
+        report("a", l, act, {"z": z})
+        activations.append(act)
+
+    nabla_b: list = [None] * L
+    nabla_w: list = [None] * L
+    # Output error: how fast C changes with z^L, by the chain rule dC/da^L * da^L/dz^L.
+    delta = cost.delta(zs[-1], activations[-1], y, activation)
+    report("delta", L, delta, {"a": activations[-1], "y": y, "z": zs[-1]})
+    for l in range(L, 0, -1):
+        if l < L:
+            # Hidden error: delta^l = (w^{l+1})^T delta^{l+1} ⊙ sigma'(z^l).  It uses
+            # w^{l+1} as it was in the forward pass: nothing is updated until all of
+            # nabla_b and nabla_w are known.
+            sp = activation.prime(zs[l - 1])
+            report("sp", l, sp, {"z": zs[l - 1]})
+            w_next = weights[l]
+            delta_next = delta
+            delta = (w_next.T @ delta_next) * sp
+            report("delta", l, delta, {"w_next": w_next, "delta_next": delta_next, "sp": sp})
+        # dC/db^l_j = delta^l_j, summed over the examples (columns).
+        nabla_b[l - 1] = delta.sum(axis=1, keepdims=True)
+        report("nabla_b", l, nabla_b[l - 1], {"delta": delta})
+        # dC/dw^l_jk = a^{l-1}_k delta^l_j: an outer product, summed over examples.
+        nabla_w[l - 1] = delta @ activations[l - 1].T
+        report("nabla_w", l, nabla_w[l - 1], {"delta": delta, "a_prev": activations[l - 1]})
+    return nabla_b, nabla_w, activations, zs
+
+
+class Network:
+    """A fully connected feed-forward network, the seed's ``Network`` contract.
+
+    ``Network(sizes, seed=None, activation="sigmoid", cost="quadratic")``.  Parameters
+    are drawn from a standard normal by ``numpy.random.default_rng(seed)``: the same
+    seed gives the same network, and no global random state is touched.
+    ``weights`` and ``biases`` are plain lists the user may assign.
+    """
+
+    def __init__(self, sizes: Sequence[int], seed: int | None = None,
+                 activation: str | Activation = "sigmoid", cost: str | Cost = "quadratic"):
+        self.sizes = check_sizes(sizes)
+        self.num_layers = len(self.sizes)
+        self.activation = get_activation(activation)
+        self.cost = get_cost(cost)
+        if self.cost.name == "cross_entropy" and self.activation.name != "sigmoid":
+            raise ValueError(
+                "The cross-entropy cost needs sigmoid outputs (activations between 0 and 1); "
+                f"choose activation='sigmoid' or cost='quadratic', not {self.activation.name!r}."
+            )
+        self.rng = np.random.default_rng(seed)
+        self.biases = [self.rng.standard_normal((n, 1)) for n in self.sizes[1:]]
+        self.weights = [self.rng.standard_normal((n, k))
+                        for k, n in zip(self.sizes[:-1], self.sizes[1:])]
+
+    def __repr__(self) -> str:
+        return (f"Network(sizes={self.sizes}, activation={self.activation.name!r}, "
+                f"cost={self.cost.name!r})")
+
+    # ---- validation -------------------------------------------------------------
+    def check_parameters(self) -> None:
+        """Raise ValueError unless every w^l and b^l has its shape and finite entries."""
+        if len(self.weights) != self.num_layers - 1 or len(self.biases) != self.num_layers - 1:
+            raise ValueError(
+                f"A network with sizes {self.sizes} needs {self.num_layers - 1} weight matrices "
+                f"and bias vectors; got {len(self.weights)} and {len(self.biases)}."
+            )
+        for l, (k, n) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+            self.weights[l - 1] = check_array(self.weights[l - 1], (n, k), f"weights[{l - 1}] (w^{l})")
+            self.biases[l - 1] = check_array(self.biases[l - 1], (n, 1), f"biases[{l - 1}] (b^{l})")
+
+    def check_example(self, x, y) -> tuple[Array, Array]:
+        """``x`` and ``y`` as column vectors of the right length, or a clear ValueError."""
+        x = check_array(x, (self.sizes[0], 1), "x (the input)")
+        y = check_array(y, (self.sizes[-1], 1), "y (the target)")
+        return x, y
+
+    def _stack(self, mini_batch) -> tuple[Array, Array]:
+        pairs = list(mini_batch)
+        if not pairs:
+            raise ValueError("The mini-batch is empty; it needs at least one (x, y) pair.")
+        checked = [self.check_example(x, y) for x, y in pairs]
+        return np.hstack([x for x, _ in checked]), np.hstack([y for _, y in checked])
+
+    # ---- the seed's methods -------------------------------------------------------
+    def feedforward(self, a) -> Array:
+        """The output a^L for input ``a`` of shape (sizes[0], m)."""
+        self.check_parameters()
+        a = np.asarray(a, dtype=float)
+        if a.ndim != 2 or a.shape[0] != self.sizes[0]:
+            raise ValueError(f"The input must have shape ({self.sizes[0]}, 1); got shape {a.shape}.")
+        for b, w in zip(self.biases, self.weights):
+            a = self.activation.fn(w @ a + b)
+        return a
+
+    def backprop(self, x, y) -> tuple[list[Array], list[Array]]:
+        """``(nabla_b, nabla_w)``: the gradient of the cost for one example, layer by layer."""
+        self.check_parameters()
+        x, y = self.check_example(x, y)
+        nabla_b, nabla_w, _, _ = forward_backward(self.weights, self.biases, self.activation,
+                                                  self.cost, x, y)
+        return nabla_b, nabla_w
+
+    def cost_derivative(self, output_activations, y) -> Array:
+        """dC/da^L for the network's cost (a - y for the quadratic cost, as in the seed)."""
+        return self.cost.derivative(output_activations, y)
+
+    def update_mini_batch(self, mini_batch, eta: float) -> None:
+        """One gradient-descent step w <- w - (eta/m) * sum of nabla_w over the batch.
+
+        The m examples go through the network together, as the columns of one matrix.
+        """
+        self.check_parameters()
+        x, y = self._stack(mini_batch)
+        self._apply_batch(x, y, eta)
+
+    def _apply_batch(self, x: Array, y: Array, eta: float) -> None:
+        m = x.shape[1]
+        nabla_b, nabla_w, _, _ = forward_backward(self.weights, self.biases, self.activation,
+                                                  self.cost, x, y)
+        self.weights = [w - (eta / m) * nw for w, nw in zip(self.weights, nabla_w)]
+        self.biases = [b - (eta / m) * nb for b, nb in zip(self.biases, nabla_b)]
+
+    def SGD(self, training_data, epochs: int, mini_batch_size: int, eta: float,
+            test_data=None, rng: np.random.Generator | None = None,
+            callback: Callable[[dict], object] | None = None) -> list[dict]:
+        """Mini-batch stochastic gradient descent, as the seed's ``SGD``.
+
+        Each epoch shuffles the training data with ``rng`` (default: the network's own
+        generator) and applies ``update_mini_batch`` to consecutive slices.  Returns the
+        history: one dict per epoch with ``epoch``, ``cost`` (mean over the training data),
+        ``accuracy`` (fraction correct, on ``test_data`` if given else the training data).
+        ``callback(entry)`` is called after each epoch; if it returns False, training stops.
+        """
+        if int(epochs) != epochs or epochs < 1:
+            raise ValueError(f"epochs must be a whole number of at least 1; got {epochs!r}.")
+        if int(mini_batch_size) != mini_batch_size or mini_batch_size < 1:
+            raise ValueError(f"mini_batch_size must be a whole number of at least 1; got {mini_batch_size!r}.")
+        if not np.isfinite(eta):
+            raise ValueError(f"eta must be a finite number; got {eta!r}.")
+        self.check_parameters()
+        rng = rng if rng is not None else self.rng
+        x_all, y_all = self._stack(training_data)
+        test = list(test_data) if test_data is not None else None
+        n = x_all.shape[1]
+        history = []
+        for j in range(int(epochs)):
+            order = rng.permutation(n)
+            for k in range(0, n, int(mini_batch_size)):
+                cols = order[k:k + int(mini_batch_size)]
+                self._apply_batch(x_all[:, cols], y_all[:, cols], eta)
+            entry = {"epoch": j + 1, "cost": self.total_cost(x_all, y_all),
+                     "accuracy": self.accuracy(test) if test else self._accuracy_arrays(x_all, y_all)}
+            history.append(entry)
+            if callback is not None and callback(entry) is False:
+                break
+        self.history = getattr(self, "history", []) + history
+        return history
+
+    def evaluate(self, test_data) -> int:
+        """Number of test inputs whose largest output is the label y (the seed's rule)."""
+        return sum(int(np.argmax(self.feedforward(x)) == y) for x, y in test_data)
+
+    # ---- helpers beyond the seed ---------------------------------------------------
+    def total_cost(self, x: Array, y: Array) -> float:
+        """Mean cost over the columns of ``x`` (shape (sizes[0], m)) and ``y``."""
+        return self.cost.fn(self.feedforward(x), y) / x.shape[1]
+
+    def accuracy(self, data) -> float:
+        """Fraction of (x, y) pairs classified correctly; see ``_accuracy_arrays``."""
+        xs = np.hstack([np.asarray(x, dtype=float) for x, _ in data])
+        ys = [np.asarray(y, dtype=float) for _, y in data]
+        if all(y.size == self.sizes[-1] for y in ys):
+            return self._accuracy_arrays(xs, np.hstack([y.reshape(-1, 1) for y in ys]))
+        labels = np.array([float(y.reshape(-1)[0]) for y in ys])  # integer labels, as the seed's test data
+        return float(np.mean(np.argmax(self.feedforward(xs), axis=0) == labels))
+
+    def _accuracy_arrays(self, x: Array, y: Array) -> float:
+        """One output: correct when a and y fall on the same side of 0.5; several: argmax."""
+        a = self.feedforward(x)
+        if self.sizes[-1] == 1:
+            return float(np.mean((a >= 0.5) == (y >= 0.5)))
+        return float(np.mean(np.argmax(a, axis=0) == np.argmax(y, axis=0)))
+
+    def copy(self) -> "Network":
+        """An independent copy (parameters copied, same activation and cost)."""
+        new = Network.__new__(Network)
+        new.sizes, new.num_layers = list(self.sizes), self.num_layers
+        new.activation, new.cost = self.activation, self.cost
+        new.rng = np.random.default_rng()
+        new.weights = [np.array(w, dtype=float) for w in self.weights]
+        new.biases = [np.array(b, dtype=float) for b in self.biases]
+        return new

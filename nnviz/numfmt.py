@@ -1,0 +1,53 @@
+"""How numbers are written for people: one rounding rule for every panel and label.
+
+``fmt(v)`` gives ``sig`` significant digits in positional notation for
+1e-4 <= |v| < 1e5, scientific notation outside, without trailing zeros; NaN and
+infinities are written as words, never as numbers.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def fmt(v: float, sig: int = 4, latex: bool = False) -> str:
+    """``v`` rounded to ``sig`` significant digits, as text (or LaTeX)."""
+    v = float(v)
+    if math.isnan(v):
+        return r"\text{NaN}" if latex else "NaN"
+    if math.isinf(v):
+        if latex:
+            return r"+\infty" if v > 0 else r"-\infty"
+        return "+inf" if v > 0 else "-inf"
+    if v == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(v)))
+    if -4 <= mag < 5:
+        decimals = max(sig - 1 - mag, 0)
+        text = f"{round(v, decimals):.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text.startswith("-") and float(text) == 0:
+            text = text[1:]
+        return text
+    mant, exp = f"{v:.{sig - 1}e}".split("e")
+    mant = mant.rstrip("0").rstrip(".")
+    if latex:
+        return rf"{mant}\times 10^{{{int(exp)}}}"
+    return f"{mant}e{int(exp)}"
+
+
+def fmt_term(v: float, sig: int = 4) -> str:
+    """LaTeX for ``v`` as a factor in a product: negatives in parentheses."""
+    s = fmt(v, sig, latex=True)
+    return f"({s})" if float(v) < 0 or s.startswith("-") else s
+
+
+def bmatrix(arr, sig: int = 4, transpose: bool = False) -> str:
+    """A 2-D array (or scalar) as a LaTeX bmatrix with entries rounded by ``fmt``."""
+    a = np.atleast_2d(np.asarray(arr, dtype=float))
+    if transpose:
+        a = a.T
+    rows = [" & ".join(fmt(v, sig, latex=True) for v in row) for row in a]
+    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"

@@ -1,0 +1,227 @@
+"""``trace_backprop``: one backprop call (and its update), recorded operation by operation.
+
+The trace listens to ``network.forward_backward`` — the same function ``Network.backprop``
+runs — so what it records is what the engine computed, in the order it computed it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import formulas
+from .network import Network, forward_backward
+from .steps import CodeRef, code_ref, explanation_of, phase_of, title_of, writes_of
+
+Array = np.ndarray
+
+_ENGINE_READS = {  # engine's local names -> nnviz value names, per kind (l = layer, L = output)
+    "input": lambda l, L: {"x": "x"},
+    "z": lambda l, L: {"w": f"w^{l}", "a_prev": f"a^{l-1}", "b": f"b^{l}"},
+    "a": lambda l, L: {"z": f"z^{l}"},
+    "sp": lambda l, L: {"z": f"z^{l}"},
+    "delta": lambda l, L: ({"a": f"a^{L}", "y": "y", "z": f"z^{L}"} if l == L else
+                           {"w_next": f"w^{l+1}", "delta_next": f"delta^{l+1}", "sp": f"sp^{l}"}),
+    "nabla_b": lambda l, L: {"delta": f"delta^{l}"},
+    "nabla_w": lambda l, L: {"delta": f"delta^{l}", "a_prev": f"a^{l-1}"},
+}
+
+
+@dataclass
+class Step:
+    """One operation: what it reads, what it writes, its formula, words and seed line(s).
+
+    ``reads`` maps value names ("w^2", "a^1", "y", ...) to arrays with the seed's shapes;
+    ``value`` is the array it produces, named ``writes``.
+    """
+
+    index: int
+    kind: str
+    layer: int
+    output_layer: int
+    activation: str
+    cost: str
+    reads: dict
+    value: Array
+    writes: str = ""
+    phase: str = ""
+    title: str = ""
+    explanation: str = ""
+    code: CodeRef | None = None
+
+    def __post_init__(self):
+        l, L = self.layer, self.output_layer
+        self.writes = self.writes or writes_of(self.kind, l)
+        self.phase = phase_of(self.kind, l)
+        self.title = title_of(self.kind, l, L)
+        self.explanation = explanation_of(self.kind, l, L, self.cost, self.activation)
+        self.code = code_ref(self.kind, l, L, self.cost, self.activation)
+
+    def latex(self, view: str = "matrix") -> str:
+        """The formula, symbolic; ``view`` is "matrix" or "scalar"."""
+        return formulas.symbolic(self.kind, self.layer, self.output_layer, view,
+                                 self.activation, self.cost)
+
+    def latex_numbers(self, view: str = "matrix", j: int = 0, k: int = 0, sig: int = 4) -> str:
+        """The formula with this step's numbers filled in (neuron j, input k in scalar view)."""
+        return formulas.numeric(self, view, j, k, sig)
+
+    def __repr__(self) -> str:
+        return f"Step({self.index}: {self.kind} layer {self.layer} -> {self.writes} {self.value.shape})"
+
+
+@dataclass
+class Trace:
+    """A recorded backprop call on (x, y), then the update with learning rate ``eta``.
+
+    ``weights``/``biases``: the parameters before the call; ``nabla_b``/``nabla_w``: equal
+    to ``net.backprop(x, y)``; ``new_weights``/``new_biases``: after
+    ``update_mini_batch(batch, eta)``; ``m``: the batch size.  ``steps`` in seed order.
+    """
+
+    sizes: list
+    activation: str
+    cost: str
+    x: Array
+    y: Array
+    eta: float
+    weights: list
+    biases: list
+    steps: list = field(default_factory=list)
+    m: int = 1
+
+    @property
+    def output_layer(self) -> int:
+        return len(self.sizes) - 1
+
+    def _last(self, kind: str) -> list:
+        return [s.value for s in sorted((s for s in self.steps if s.kind == kind), key=lambda s: s.layer)]
+
+    @property
+    def nabla_b(self) -> list:
+        return self._last("nabla_b")
+
+    @property
+    def nabla_w(self) -> list:
+        return self._last("nabla_w")
+
+    @property
+    def new_weights(self) -> list:
+        return self._last("update_w")
+
+    @property
+    def new_biases(self) -> list:
+        return self._last("update_b")
+
+    @property
+    def output(self) -> Array:
+        return next(s.value for s in self.steps if s.kind == "a" and s.layer == self.output_layer)
+
+    @property
+    def cost_value(self) -> float:
+        """C(a^L, y) for the traced example, before the update."""
+        from .functions import get_cost
+        return get_cost(self.cost).fn(self.output, self.y)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, i: int) -> Step:
+        return self.steps[i]
+
+    def __repr__(self) -> str:
+        return (f"Trace(sizes={self.sizes}, {len(self.steps)} steps, activation={self.activation!r}, "
+                f"cost={self.cost!r}, eta={self.eta})")
+
+    def known(self, i: int) -> dict:
+        """Every value known once step ``i`` has run: parameters, x, y and each step's output."""
+        vals = {"x": self.x, "y": self.y, "eta": np.array(self.eta), "m": np.array(float(self.m))}
+        for l, (w, b) in enumerate(zip(self.weights, self.biases), start=1):
+            vals[f"w^{l}"], vals[f"b^{l}"] = w, b
+        for s in self.steps[: i + 1]:
+            vals.update(s.reads)
+            vals[s.writes] = s.value
+        return vals
+
+    # ---- JSON -------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        arr = lambda a: np.asarray(a).tolist()  # noqa: E731
+        return {
+            "format": "nnviz-trace", "version": 1,
+            "sizes": list(self.sizes), "activation": self.activation, "cost": self.cost,
+            "eta": self.eta, "m": self.m, "x": arr(self.x), "y": arr(self.y),
+            "weights": [arr(w) for w in self.weights], "biases": [arr(b) for b in self.biases],
+            "steps": [{"index": s.index, "kind": s.kind, "layer": s.layer, "phase": s.phase,
+                       "writes": s.writes, "value": arr(s.value),
+                       "reads": {k: arr(v) for k, v in s.reads.items()},
+                       "title": s.title, "explanation": s.explanation,
+                       "latex": s.latex(), "latex_numbers": s.latex_numbers(),
+                       "code": {"source": s.code.source, "lines": list(s.code.lines),
+                                "expr": s.code.expr, "note": s.code.note}}
+                      for s in self.steps],
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Trace":
+        """Rebuild a trace from ``to_dict`` output (shape checks live in nnviz.config)."""
+        arr = lambda a: np.array(a, dtype=float)  # noqa: E731
+        t = cls(sizes=list(d["sizes"]), activation=d["activation"], cost=d["cost"],
+                x=arr(d["x"]), y=arr(d["y"]), eta=float(d["eta"]),
+                weights=[arr(w) for w in d["weights"]], biases=[arr(b) for b in d["biases"]],
+                m=int(d.get("m", 1)))
+        L = len(t.sizes) - 1
+        t.steps = [Step(s["index"], s["kind"], s["layer"], L, t.activation, t.cost,
+                        {k: arr(v) for k, v in s["reads"].items()}, arr(s["value"]))
+                   for s in d["steps"]]
+        return t
+
+    @classmethod
+    def from_json(cls, text: str) -> "Trace":
+        return cls.from_dict(json.loads(text))
+
+
+def trace_backprop(net: Network, x, y, eta: float = 1.0, batch=None) -> Trace:
+    """Record ``net.backprop(x, y)`` step by step, then ``update_mini_batch(batch, eta)``.
+
+    ``x`` shape (sizes[0], 1), ``y`` shape (sizes[-1], 1).  ``batch`` defaults to
+    ``[(x, y)]``; the update steps use the gradient summed over it.  The network is not
+    changed: the update is computed on copies.
+    """
+    net.check_parameters()
+    x, y = net.check_example(x, y)
+    if not np.isfinite(eta):
+        raise ValueError(f"eta must be a finite number; got {eta!r}.")
+    L = net.num_layers - 1
+    weights = [w.copy() for w in net.weights]
+    biases = [b.copy() for b in net.biases]
+    trace = Trace(list(net.sizes), net.activation.name, net.cost.name, x.copy(), y.copy(),
+                  float(eta), weights, biases)
+
+    def emit(kind, layer, value, reads):
+        names = _ENGINE_READS[kind](layer, L)
+        trace.steps.append(Step(len(trace.steps), kind, layer, L, trace.activation, trace.cost,
+                                {names[k]: np.array(v) for k, v in reads.items()}, np.array(value)))
+
+    forward_backward(weights, biases, net.activation, net.cost, x, y, emit)
+
+    if batch is None:
+        sum_b, sum_w = trace.nabla_b, trace.nabla_w
+        trace.m = 1
+    else:
+        probe = net.copy()
+        xs, ys = probe._stack(batch)
+        sum_b, sum_w, _, _ = forward_backward(weights, biases, net.activation, net.cost, xs, ys)
+        trace.m = xs.shape[1]
+    step_size = {"eta": np.array(float(eta)), "m": np.array(float(trace.m))}
+    for p, params, sums in (("w", weights, sum_w), ("b", biases, sum_b)):
+        for l in range(1, L + 1):
+            old, g = params[l - 1], sums[l - 1]
+            new = old - (eta / trace.m) * g  # gradient descent on the parameters of layer l
+            reads = {f"{p}^{l}": old, f"sum_nabla_{p}^{l}": np.array(g), **step_size}
+            trace.steps.append(Step(len(trace.steps), f"update_{p}", l, L, trace.activation,
+                                    trace.cost, reads, new))
+    return trace
