@@ -1,0 +1,78 @@
+"""Plotly figures for training: the decision boundary over the data, and the loss curve.
+
+* ``decision_boundary_figure(net, data=None, resolution=80, bounds=None)`` — a heatmap of
+  the network's output a(x) over the plane (0 blue … 1 red), the a = 0.5 contour, and
+  the data points coloured by label.
+* ``training_curve_figure(history)`` — mean cost and accuracy per epoch.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .datasets import as_arrays
+from .network import Network
+from .training import DEFAULT_BOUNDS, data_bounds, decision_grid
+
+CLASS_COLOURS = {0: "#2166ac", 1: "#b2182b"}  # blue for label 0, red for label 1
+HEAT_SCALE = [[0.0, "#92c5de"], [0.5, "#f7f7f7"], [1.0, "#f4a582"]]
+
+
+def decision_boundary_figure(net: Network, data=None, resolution: int = 80, bounds=None,
+                             title: str | None = None) -> go.Figure:
+    """The output heatmap, its 0.5 contour and (if given) the labelled data points.
+
+    ``bounds`` defaults to the data's extent plus a margin, or ``DEFAULT_BOUNDS``.
+    """
+    if bounds is None:
+        bounds = data_bounds(data) if data else DEFAULT_BOUNDS
+    xs, ys, Z = decision_grid(net, bounds, resolution)
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(x=xs, y=ys, z=Z, zmin=0.0, zmax=1.0, colorscale=HEAT_SCALE,
+                             colorbar=dict(title="output a"), name="output",
+                             hovertemplate="x₁=%{x:.3f}<br>x₂=%{y:.3f}<br>a=%{z:.3f}<extra></extra>"))
+    if float(Z.min()) < 0.5 < float(Z.max()):
+        fig.add_trace(go.Contour(x=xs, y=ys, z=Z, contours=dict(start=0.5, end=0.5, size=1,
+                                                                coloring="none"),
+                                 line=dict(color="black", width=2), showscale=False,
+                                 name="boundary a = 0.5", hoverinfo="skip", showlegend=True))
+    if data:
+        X, Y = as_arrays(data)
+        labels = (Y[0] >= 0.5).astype(int)
+        predicted = (net.feedforward(X)[0] >= 0.5).astype(int)
+        for c in (0, 1):
+            pick = labels == c
+            wrong = predicted[pick] != c
+            fig.add_trace(go.Scatter(
+                x=X[0, pick], y=X[1, pick], mode="markers", name=f"label {c}",
+                marker=dict(color=CLASS_COLOURS[c], size=7,
+                            line=dict(color=np.where(wrong, "yellow", "white").tolist(),
+                                      width=np.where(wrong, 2.5, 0.8).tolist())),
+                hovertemplate=f"label {c}<br>x₁=%{{x:.3f}}<br>x₂=%{{y:.3f}}<extra></extra>"))
+        acc = float(np.mean(predicted == labels))
+        title = title or f"Decision boundary — {acc:.1%} of {labels.size} points right"
+    fig.update_layout(title=title or "Decision boundary", xaxis_title="x₁", yaxis_title="x₂",
+                      legend=dict(orientation="h", y=-0.15), margin=dict(l=40, r=20, t=50, b=40))
+    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
+    fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False, zeroline=False)
+    fig.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain",
+                     showgrid=False, zeroline=False)
+    return fig
+
+
+def training_curve_figure(history: list[dict]) -> go.Figure:
+    """Mean cost (left axis, log scale) and accuracy (right axis, 0–100 %) per epoch."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    epochs = [h["epoch"] for h in history]
+    fig.add_trace(go.Scatter(x=epochs, y=[h["cost"] for h in history], mode="lines",
+                             name="cost (mean)", line=dict(color="#b2182b")), secondary_y=False)
+    fig.add_trace(go.Scatter(x=epochs, y=[100 * h["accuracy"] for h in history], mode="lines",
+                             name="accuracy %", line=dict(color="#2166ac")), secondary_y=True)
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text="cost", type="log", secondary_y=False)
+    fig.update_yaxes(title_text="accuracy (%)", range=[0, 101], tickmode="array",
+                     tickvals=[0, 25, 50, 75, 100], showgrid=False, secondary_y=True)
+    fig.update_layout(title="Training", legend=dict(orientation="h", y=-0.2),
+                      margin=dict(l=40, r=40, t=50, b=40))
+    return fig
