@@ -23,6 +23,8 @@ class Activation:
     """An activation function sigma and its derivative sigma'.
 
     ``fn(z)`` and ``prime(z)`` work element-wise on arrays of any shape.
+    ``prime_from(z, a)`` is sigma'(z) given a = fn(z) already computed (the forward pass
+    stores it); it equals ``prime(z)`` exactly, without evaluating fn again.
     ``latex`` is the symbol used in formulas (``\\sigma`` for the sigmoid).
     """
 
@@ -32,16 +34,18 @@ class Activation:
     latex: str
     formula: str  # LaTeX definition, e.g. \sigma(z) = 1/(1+e^{-z})
     prime_formula: str
+    prime_from: Callable[[Array, Array], Array]
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
 
 
 def _sigmoid(z: Array) -> Array:
-    """1 / (1 + e^-z), evaluated without overflow: e^-|z| never exceeds 1."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    """1 / (1 + e^-z), the seed's formula.  For z < -709, e^-z overflows to inf and the
+    result is exactly 0 (the correctly rounded value), so the overflow flag is silenced:
+    no warning, and never a NaN."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
 def _sigmoid_prime(z: Array) -> Array:
@@ -66,14 +70,17 @@ def _relu_prime(z: Array) -> Array:
 SIGMOID = Activation(
     "sigmoid", _sigmoid, _sigmoid_prime, r"\sigma",
     r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma'(z) = \sigma(z)\,(1-\sigma(z))",
+    lambda z, a: a * (1.0 - a),
 )
 TANH = Activation(
     "tanh", np.tanh, _tanh_prime, r"\tanh",
     r"\tanh(z) = \frac{e^{z}-e^{-z}}{e^{z}+e^{-z}}", r"\tanh'(z) = 1-\tanh^2(z)",
+    lambda z, a: 1.0 - a * a,
 )
 RELU = Activation(
     "relu", _relu, _relu_prime, r"\operatorname{ReLU}",
     r"\operatorname{ReLU}(z) = \max(0, z)", r"\operatorname{ReLU}'(z) = [z > 0]",
+    lambda z, a: _relu_prime(z),
 )
 
 ACTIVATIONS: dict[str, Activation] = {f.name: f for f in (SIGMOID, TANH, RELU)}
@@ -84,7 +91,8 @@ class Cost:
     """A cost C(a, y) and its output error delta^L, as in Nielsen's ``network2``.
 
     ``fn(a, y)`` returns the cost summed over the columns (examples) of ``a``.
-    ``delta(z, a, y, activation)`` returns delta^L = dC/dz^L, shape like ``a``.
+    ``delta(z, a, y, activation)`` returns delta^L = dC/dz^L, shape like ``a``
+    (``a`` = activation.fn(z), as stored by the forward pass).
     ``derivative(a, y)`` is dC/da^L (the seed's ``cost_derivative``).
     """
 
@@ -105,7 +113,7 @@ def _quadratic_fn(a: Array, y: Array) -> float:
 
 def _quadratic_delta(z: Array, a: Array, y: Array, activation: Activation) -> Array:
     # chain rule at the output: dC/dz = dC/da * da/dz = (a - y) * sigma'(z)
-    return (a - y) * activation.prime(z)
+    return (a - y) * activation.prime_from(z, a)
 
 
 def _cross_entropy_fn(a: Array, y: Array) -> float:

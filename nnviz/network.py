@@ -79,7 +79,7 @@ def forward_backward(weights: list[Array], biases: list[Array], activation: Acti
             # Hidden error: delta^l = (w^{l+1})^T delta^{l+1} ⊙ sigma'(z^l).  It uses
             # w^{l+1} as it was in the forward pass: nothing is updated until all of
             # nabla_b and nabla_w are known.
-            sp = activation.prime(zs[l - 1])
+            sp = activation.prime_from(zs[l - 1], activations[l])
             report("sp", l, sp, {"z": zs[l - 1]})
             w_next = weights[l]
             delta_next = delta
@@ -142,11 +142,29 @@ class Network:
         return x, y
 
     def _stack(self, mini_batch) -> tuple[Array, Array]:
+        """The examples as columns: ``(x, y)`` of shapes (sizes[0], m) and (sizes[-1], m).
+
+        Built from rows, so each example's column is contiguous in memory (a mini-batch
+        drawn by column indices is then a cheap gather).  Shapes and finiteness are
+        checked for the whole batch at once; the per-example check runs only to word
+        the error.
+        """
         pairs = list(mini_batch)
         if not pairs:
             raise ValueError("The mini-batch is empty; it needs at least one (x, y) pair.")
-        checked = [self.check_example(x, y) for x, y in pairs]
-        return np.hstack([x for x, _ in checked]), np.hstack([y for _, y in checked])
+        m = len(pairs)
+        try:  # one copy each; ragged or non-numeric input falls through to the precise check
+            x_rows = np.array([x for x, _ in pairs], dtype=float)
+            y_rows = np.array([y for _, y in pairs], dtype=float)
+            ok = (x_rows.shape == (m, self.sizes[0], 1) and y_rows.shape == (m, self.sizes[-1], 1)
+                  and bool(np.isfinite(x_rows).all() and np.isfinite(y_rows).all()))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            for x, y in pairs:
+                self.check_example(x, y)  # raises the precise message
+            raise ValueError("The mini-batch must be a list of (x, y) pairs of column vectors.")
+        return x_rows[:, :, 0].T, y_rows[:, :, 0].T
 
     # ---- the seed's methods -------------------------------------------------------
     def feedforward(self, a) -> Array:
@@ -180,12 +198,21 @@ class Network:
         x, y = self._stack(mini_batch)
         self._apply_batch(x, y, eta)
 
-    def _apply_batch(self, x: Array, y: Array, eta: float) -> None:
+    def _apply_batch(self, x: Array, y: Array, eta: float) -> tuple[float, float]:
+        """Update on the columns of x, y; returns (cost summed over them, number correct),
+        measured on the outputs of this forward pass, before the update."""
         m = x.shape[1]
-        nabla_b, nabla_w, _, _ = forward_backward(self.weights, self.biases, self.activation,
+        nabla_b, nabla_w, activations, _ = forward_backward(self.weights, self.biases, self.activation,
                                                   self.cost, x, y)
-        self.weights = [w - (eta / m) * nw for w, nw in zip(self.weights, nabla_w)]
-        self.biases = [b - (eta / m) * nb for b, nb in zip(self.biases, nabla_b)]
+        # w <- w - (eta/m) nabla_w, written into nabla_w's fresh buffer: new arrays, as
+        # the seed makes, without temporaries (the same floating-point result).
+        step = -(eta / m)
+        self.weights = [np.add(w, np.multiply(nw, step, out=nw), out=nw)
+                        for w, nw in zip(self.weights, nabla_w)]
+        self.biases = [np.add(b, np.multiply(nb, step, out=nb), out=nb)
+                       for b, nb in zip(self.biases, nabla_b)]
+        a = activations[-1]
+        return self.cost.fn(a, y), m * self._accuracy_outputs(a, y)
 
     def SGD(self, training_data, epochs: int, mini_batch_size: int, eta: float,
             test_data=None, rng: np.random.Generator | None = None,
@@ -194,8 +221,10 @@ class Network:
 
         Each epoch shuffles the training data with ``rng`` (default: the network's own
         generator) and applies ``update_mini_batch`` to consecutive slices.  Returns the
-        history: one dict per epoch with ``epoch``, ``cost`` (mean over the training data),
-        ``accuracy`` (fraction correct, on ``test_data`` if given else the training data).
+        history: one dict per epoch with ``epoch``, ``cost`` and ``accuracy``: the mean cost
+        and fraction correct over the epoch's training examples, each measured in the
+        forward pass of its own mini-batch (before that batch's update, as training loops
+        usually report it, at no extra cost); ``accuracy`` is on ``test_data`` if given.
         ``callback(entry)`` is called after each epoch; if it returns False, training stops.
         """
         if int(epochs) != epochs or epochs < 1:
@@ -210,13 +239,16 @@ class Network:
         test = list(test_data) if test_data is not None else None
         n = x_all.shape[1]
         history = []
+        x_rows, y_rows = x_all.T, y_all.T  # one example per row, contiguous
         for j in range(int(epochs)):
             order = rng.permutation(n)
+            cost = correct = 0.0
             for k in range(0, n, int(mini_batch_size)):
-                cols = order[k:k + int(mini_batch_size)]
-                self._apply_batch(x_all[:, cols], y_all[:, cols], eta)
-            entry = {"epoch": j + 1, "cost": self.total_cost(x_all, y_all),
-                     "accuracy": self.accuracy(test) if test else self._accuracy_arrays(x_all, y_all)}
+                rows = order[k:k + int(mini_batch_size)]
+                c, right = self._apply_batch(x_rows[rows].T, y_rows[rows].T, eta)
+                cost, correct = cost + c, correct + right
+            entry = {"epoch": j + 1, "cost": cost / n,
+                     "accuracy": self.accuracy(test) if test else correct / n}
             history.append(entry)
             if callback is not None and callback(entry) is False:
                 break
@@ -242,9 +274,12 @@ class Network:
         return float(np.mean(np.argmax(self.feedforward(xs), axis=0) == labels))
 
     def _accuracy_arrays(self, x: Array, y: Array) -> float:
+        return self._accuracy_outputs(self.feedforward(x), y)
+
+    @staticmethod
+    def _accuracy_outputs(a: Array, y: Array) -> float:
         """One output: correct when a and y fall on the same side of 0.5; several: argmax."""
-        a = self.feedforward(x)
-        if self.sizes[-1] == 1:
+        if a.shape[0] == 1:
             return float(np.mean((a >= 0.5) == (y >= 0.5)))
         return float(np.mean(np.argmax(a, axis=0) == np.argmax(y, axis=0)))
 

@@ -76,7 +76,8 @@ def test_gradient_check_fails_on_a_wrong_activation_prime(name, monkeypatch):
     if name == "relu":
         assert min_abs_z(net, x) > 1e-3
     true = get_activation(name)
-    wrong = dataclasses.replace(true, prime=lambda z: 1.1 * true.prime(z) + 0.01)
+    wrong = dataclasses.replace(true, prime=lambda z: 1.1 * true.prime(z) + 0.01,
+                                prime_from=lambda z, a: 1.1 * true.prime(z) + 0.01)
     monkeypatch.setattr(net, "activation", wrong)
     check = gradient_check(net, x, y)
     assert not check.passed
