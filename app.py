@@ -1,16 +1,182 @@
-"""nnviz — the Streamlit layer (placeholder until the explorer lands)."""
+"""nnviz — step through one backprop call, operation by operation (the Streamlit layer).
+
+Run with ``streamlit run app.py``.  Everything computed comes from ``nnviz``; this file
+only lays out widgets, keeps session state and mirrors the view into the URL.
+"""
+from __future__ import annotations
+
+import numpy as np
 import streamlit as st
 
-from nnviz.presets import load_preset
-from nnviz.trace import trace_backprop
+from nnviz.config import Config, ConfigError
+from nnviz.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.presets import PRESETS
+from nnviz.trace import Trace, trace_backprop
+from ui import editing, panels
+from ui import state as ui_state
+
+PROJECTOR_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+.block-container {padding: 0.4rem 1rem 0 1rem !important; max-width: 100% !important;}
+html, body, [data-testid="stMarkdownContainer"] p {font-size: 22px !important;}
+.katex {font-size: 1.45em !important;}
+</style>"""
+BASE_CSS = """<style>
+.st-key-clicker {display: none !important;}
+.block-container {padding-top: 3.4rem !important; padding-bottom: 1rem !important;}
+</style>"""
+
+
+# ---- cached, pure computations (immutable inputs: the config as JSON text) ----------
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_trace(cfg_json: str) -> Trace:
+    cfg = Config.from_json(cfg_json)
+    return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+
+
+@st.cache_data(max_entries=2048, show_spinner=False)
+def cached_step_figure(cfg_json: str, i: int, theme: str):
+    return step_figure(cached_trace(cfg_json), i, theme=theme)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_update_figure(cfg_json: str, theme: str):
+    return update_animation_figure(cached_trace(cfg_json), theme=theme)
+
+
+# ---- session ------------------------------------------------------------------------
+def init_session() -> None:
+    """First run of a session: read the URL once; later runs keep their own state."""
+    ss = st.session_state
+    if "ui" in ss:
+        return
+    ss.ui, ss.notices = ui_state.from_query(st.query_params.to_dict())
+    ss.edit_error, ss.editor_version, ss.history, ss.example_index = None, 0, [], 0
+
+
+def sync_url() -> None:
+    """Mirror the state into the address bar, so a copied link reopens this view."""
+    query = ui_state.to_query(st.session_state.ui)
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
+
+
+def notices_ui() -> None:
+    ss = st.session_state
+    for note in ss.notices:
+        st.warning(note, icon="⚠️")
+    ss.notices = []
+    if ss.edit_error:
+        st.error(f"{ss.edit_error} The last valid network is still shown.", icon="🚫")
+
+
+def sidebar_ui() -> None:
+    ss = st.session_state
+    with st.sidebar:
+        st.subheader("Network")
+        editing.preset_ui(ss)
+        st.toggle("Projection mode", key="projector_toggle", value=ss.ui["projector"],
+                  help="Large type for a projector; step with ←/→ or a clicker (Page Up/Down).",
+                  on_change=lambda: ss.ui.update(projector=ss.projector_toggle))
+        with st.expander("Architecture", expanded=False):
+            editing.architecture_ui(ss)
+        editing.parameters_ui(ss)
+
+
+# ---- the explorer -------------------------------------------------------------------
+@st.fragment
+def explorer_ui() -> None:
+    """Steps rerun only this fragment: controls, graph, equation and code."""
+    ss = st.session_state
+    cfg_json = ui_state.current_config(ss.ui).model_dump_json()
+    trace = cached_trace(cfg_json)
+    projector = ss.ui["projector"]
+    theme = "projector" if projector else "light"
+    i = panels.step_controls_ui(ss, len(trace))
+    step = trace[i]
+    panels.step_heading_ui(trace, i)
+    left, right = st.columns([3, 2] if not projector else [1, 1], gap="medium")
+    with left:
+        if step.phase == "update":
+            st.plotly_chart(cached_update_figure(cfg_json, theme), key="update_fig",
+                            config={"displayModeBar": False})
+        else:
+            st.plotly_chart(cached_step_figure(cfg_json, i, theme), key="graph",
+                            config={"displayModeBar": False})
+        if not projector:
+            st.markdown(panels.md_escape(step.explanation))
+    with right:
+        panels.equation_ui(ss, trace, i)
+        if projector:
+            st.markdown(panels.md_escape(step.explanation))
+        panels.code_ui(step, font_px=17 if projector else 12)
+    if step.phase == "update" and not projector:
+        with st.expander("Every weight and bias, before and after", expanded=True):
+            panels.update_numbers_ui(trace)
+    sync_url()
+
+
+def apply_update(ss, trace: Trace) -> None:
+    """The network after this update becomes the next trace's start (next example, if any)."""
+    cfg = ui_state.current_config(ss.ui)
+    preset = PRESETS[ss.ui["preset"]]
+    examples = preset.examples if preset.examples and cfg.sizes == preset.config.sizes else ()
+    x, y = cfg.x, cfg.y
+    if examples:
+        ss.example_index = (ss.example_index + 1) % len(examples)
+        x, y = examples[ss.example_index]
+    try:
+        new = cfg.replace(weights=[w.tolist() for w in trace.new_weights],
+                          biases=[b.tolist() for b in trace.new_biases], x=x, y=y)
+    except ConfigError:
+        ss.edit_error = ("The update made the parameters too large (training diverged): "
+                         "lower the learning rate η and start again.")
+        return
+    data = examples or ((cfg.x, cfg.y),)
+    net = new.network()
+    xs = np.hstack([np.array(a, dtype=float) for a, _ in data])
+    ys = np.hstack([np.array(b, dtype=float) for _, b in data])
+    if not ss.history:
+        ss.history.append({"step": 0, "cost": cfg.network().total_cost(xs, ys)})
+    ss.history.append({"step": len(ss.history), "cost": net.total_cost(xs, ys)})
+    editing.set_config(ss, new, reset_editors=True)
+    ss.ui["step"] = 0
+
+
+def repeat_ui() -> None:
+    """Apply the update and step through the next example, with the loss so far."""
+    ss = st.session_state
+    trace = cached_trace(ui_state.current_config(ss.ui).model_dump_json())
+    c1, c2 = st.columns([1, 2], vertical_alignment="center")
+    with c1:
+        st.button("Apply update → next example", on_click=apply_update, args=(ss, trace),
+                  help="The updated network becomes the start of the next backprop call.")
+        st.caption(f"Cost on this example before the update: C = {trace.cost_value:.6g}")
+    with c2:
+        if ss.history:
+            st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False})
 
 
 def main() -> None:
-    st.set_page_config(page_title="nnviz — backprop, step by step", layout="wide")
-    cfg = load_preset("seed").config
-    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
-    st.title("nnviz")
-    st.write(f"{len(trace)} steps in one backprop call of the seed's 3-2-1 network.")
+    st.set_page_config(page_title="nnviz — backprop, step by step", page_icon="🧠", layout="wide",
+                       initial_sidebar_state="collapsed")
+    init_session()
+    projector = st.session_state.ui["projector"]
+    st.html(BASE_CSS + (PROJECTOR_CSS if projector else ""))
+    if not projector:
+        st.markdown("**nnviz** · one backprop call, one operation at a time · "
+                    ":gray[step with ← / → (Home / End: first / last); edit the network, x, y and η "
+                    "in the sidebar (› top left)]")
+    notices_ui()
+    sidebar_ui()
+    explorer_ui()
+    if projector:
+        st.button("Exit projection mode", key="exit_projector",
+                  on_click=lambda: st.session_state.ui.update(projector=False))
+    else:
+        repeat_ui()
+    sync_url()
 
 
 main()

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from .seed_source import find_lines
 
 PHASES = ("forward", "backward", "update")
+_SUP = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
+def sup(n: int) -> str:
+    """``n`` as Unicode superscript digits, for layer indices in plain text (z¹, δ²)."""
+    return str(n).translate(_SUP)
 
 
 @dataclass(frozen=True)
@@ -103,15 +109,15 @@ def title_of(kind: str, l: int, L: int) -> str:
     """A short heading for the step, e.g. 'Forward · layer 1 · weighted input z¹'."""
     names = {
         "input": "Forward · input layer · a⁰ = x",
-        "z": f"Forward · layer {l} · weighted input z^{l}",
-        "a": f"Forward · layer {l} · activation a^{l}",
-        "delta": (f"Backward · output layer {l} · error δ^{l}" if l == L
-                  else f"Backward · layer {l} · error δ^{l}"),
-        "sp": f"Backward · layer {l} · slope σ′(z^{l})",
-        "nabla_b": f"Backward · layer {l} · bias gradient nabla_b^{l}",
-        "nabla_w": f"Backward · layer {l} · weight gradient nabla_w^{l}",
-        "update_w": f"Update · layer {l} · new weights w^{l}",
-        "update_b": f"Update · layer {l} · new biases b^{l}",
+        "z": f"Forward · layer {l} · weighted input z{sup(l)}",
+        "a": f"Forward · layer {l} · activation a{sup(l)}",
+        "delta": (f"Backward · output layer {l} · error δ{sup(l)}" if l == L
+                  else f"Backward · layer {l} · error δ{sup(l)}"),
+        "sp": f"Backward · layer {l} · slope σ′(z{sup(l)})",
+        "nabla_b": f"Backward · layer {l} · bias gradient ∂C/∂b{sup(l)}",
+        "nabla_w": f"Backward · layer {l} · weight gradient ∂C/∂w{sup(l)}",
+        "update_w": f"Update · layer {l} · new weights w{sup(l)}",
+        "update_b": f"Update · layer {l} · new biases b{sup(l)}",
     }
     return names[kind]
 
@@ -123,34 +129,34 @@ def explanation_of(kind: str, l: int, L: int, cost: str, activation: str) -> str
         return ("The input x is the activation of layer 0. backprop keeps every activation in the "
                 "list `activations` (and every z in `zs`) because the backward pass needs them again.")
     if kind == "z":
-        return (f"Each neuron j of layer {l} adds up its inputs: every activation a^{l-1}_k of the layer "
-                f"before, times the weight w^{l}_jk on the edge from k to j, plus its own bias b^{l}_j. "
-                f"In matrix form that is one product w^{l}·a^{l-1} plus b^{l}.")
+        return (f"Each neuron j of layer {l} adds up its inputs: every activation a{sup(l-1)}ₖ of the layer "
+                f"before, times the weight w{sup(l)}ⱼₖ on the edge from k to j, plus its own bias b{sup(l)}ⱼ. "
+                f"In matrix form that is one product w{sup(l)}·a{sup(l-1)} plus b{sup(l)}.")
     if kind == "a":
-        return (f"Each neuron squashes its weighted input through {act}: a^{l} = {act.split()[-1]}(z^{l}), "
+        return (f"Each neuron squashes its weighted input through {act}: a{sup(l)} = {act.split()[-1]}(z{sup(l)}), "
                 "element by element." + (" This is the network's output." if l == L else ""))
     if kind == "delta" and l == L:
         if cost == "cross_entropy":
-            return ("The output error δ^L = ∂C/∂z^L says how fast the cost changes as each output neuron's "
+            return ("The output error δᴸ = ∂C/∂zᴸ says how fast the cost changes as each output neuron's "
                     "weighted input changes. With the cross-entropy cost and sigmoid outputs, the σ′(z) "
-                    "factor cancels and δ^L is simply a − y.")
-        return ("The output error δ^L = ∂C/∂z^L says how fast the cost changes as each output neuron's "
+                    "factor cancels and δᴸ is simply a − y.")
+        return ("The output error δᴸ = ∂C/∂zᴸ says how fast the cost changes as each output neuron's "
                 "weighted input changes. By the chain rule it is ∂C/∂a (for C = ½‖a−y‖² that is a − y, "
-                "the seed's cost_derivative) times the slope of the activation σ′(z^L).")
+                "the seed's cost_derivative) times the slope of the activation σ′(zᴸ).")
     if kind == "sp":
         return (f"To pass the error back into layer {l} we need the slope of the activation at each neuron's "
-                f"weighted input: σ′(z^{l}), computed from the z^{l} stored in the forward pass.")
+                f"weighted input: σ′(z{sup(l)}), computed from the z{sup(l)} stored in the forward pass.")
     if kind == "delta":
         return (f"The error of neuron j in layer {l} is the errors of layer {l+1}, sent back along the same "
-                f"edges they came through (weighted by w^{l+1}_ij, hence the transpose), times the slope "
-                f"σ′(z^{l}_j). The weights used are the ones from the forward pass: nothing has been "
+                f"edges they came through (weighted by w{sup(l+1)}ᵢⱼ, hence the transpose), times the slope "
+                f"σ′(z{sup(l)}ⱼ). The weights used are the ones from the forward pass: nothing has been "
                 "updated yet.")
     if kind == "nabla_b":
-        return (f"∂C/∂b^{l}_j = δ^{l}_j: a bias shifts z directly, so its gradient is the neuron's error.")
+        return (f"∂C/∂b{sup(l)}ⱼ = δ{sup(l)}ⱼ: a bias shifts z directly, so its gradient is the neuron's error.")
     if kind == "nabla_w":
-        return (f"∂C/∂w^{l}_jk = a^{l-1}_k · δ^{l}_j: a weight's gradient is the activation flowing into the "
+        return (f"∂C/∂w{sup(l)}ⱼₖ = a{sup(l-1)}ₖ · δ{sup(l)}ⱼ: a weight's gradient is the activation flowing into the "
                 f"edge times the error at the edge's end. For all edges at once this is the outer product "
-                f"δ^{l}·(a^{l-1})ᵀ; the transpose makes the shapes ({'n_out'}×1)·(1×{'n_in'}) fit w^{l}.")
+                f"δ{sup(l)}·(a{sup(l-1)})ᵀ; the transpose makes the shapes ({'n_out'}×1)·(1×{'n_in'}) fit w{sup(l)}.")
     if kind == "update_w":
         return (f"Gradient descent: every weight of layer {l} moves a step of size η/m against its "
                 "gradient (m is the number of examples in the mini-batch). The update happens only "

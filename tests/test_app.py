@@ -1,0 +1,153 @@
+"""Streamlit AppTest: the app's fast UI layer, without a browser."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz.presets import PRESETS
+from nnviz.trace import trace_backprop
+from ui.state import encode_config
+
+TIMEOUT = 30
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def make_app(**params) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def preset_trace(name):
+    cfg = PRESETS[name].config
+    return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+
+
+def latex_shown(at) -> list[str]:
+    """The LaTeX of every st.latex element, without the $$ fences AppTest keeps."""
+    return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+
+
+def step_of(at) -> int:
+    return at.session_state["ui"]["step"]
+
+
+def test_app_opens_on_the_seed_preset_without_exception():
+    at = make_app()
+    assert not at.exception
+    assert at.session_state["ui"]["preset"] == "seed"
+    assert step_of(at) == 0
+    assert at.slider(key="scrub").max == len(preset_trace("seed"))
+
+
+def test_next_previous_first_last_and_scrubber_move_the_step():
+    at = make_app()
+    n = len(preset_trace("seed"))
+    at.button(key="next").click().run()
+    assert step_of(at) == 1
+    at.button(key="next").click().run()
+    at.button(key="prev").click().run()
+    assert step_of(at) == 1
+    at.button(key="last").click().run()
+    assert step_of(at) == n - 1
+    at.button(key="first").click().run()
+    assert step_of(at) == 0
+    at.slider(key="scrub").set_value(7).run()
+    assert step_of(at) == 6
+    assert not at.exception
+
+
+def test_url_parameters_restore_preset_and_step():
+    at = make_app(preset="mazur", step="9")
+    assert not at.exception
+    assert at.session_state["ui"]["preset"] == "mazur"
+    assert step_of(at) == 9
+    trace = preset_trace("mazur")
+    # The equation panel shows the step the URL named.
+    latex = " ".join(e.value for e in at.latex)
+    assert r"\delta^{1}" in latex and trace[9].kind == "delta"
+
+
+def test_url_carries_an_edited_network():
+    cfg = PRESETS["xor"].config.replace(eta=0.25)
+    at = make_app(cfg=encode_config(cfg), step="2")
+    assert not at.exception
+    assert at.session_state["ui"]["cfg"] == cfg
+
+
+@pytest.mark.parametrize("params", [{"step": "banana"}, {"preset": "<script>alert(1)</script>"},
+                                    {"cfg": "not-a-network"}, {"step": "99999999"}])
+def test_bad_url_parameter_falls_back_with_a_visible_notice(params):
+    at = make_app(**params)
+    assert not at.exception
+    assert at.warning, "a notice must say the parameter was ignored"
+    assert "Ignored" in at.warning[0].value
+    assert at.session_state["ui"]["preset"] == "seed"
+    assert step_of(at) == 0
+
+
+def test_step_beyond_the_trace_is_clamped_to_the_last_step():
+    at = make_app(step="500")
+    assert not at.exception
+    assert step_of(at) == len(preset_trace("seed")) - 1
+
+
+def edit_cell(at, key, row, column, value):
+    """Seed a keyed st.data_editor's edit state, as a user's cell edit would."""
+    at.session_state[key] = {"edited_rows": {row: {column: value}}, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_editing_a_weight_retraces_and_keeps_the_step():
+    at = make_app(step="1")  # z^1 = w^1 a^0 + b^1
+    edit_cell(at, "w1-0", 0, "k=1", 0.9)
+    assert not at.exception
+    assert step_of(at) == 1
+    cfg = at.session_state["ui"]["cfg"]
+    assert cfg.weights[0][0][0] == 0.9
+    expected = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)[1]
+    assert expected.latex_numbers() in latex_shown(at)
+
+
+def test_a_bad_edit_shows_a_message_and_keeps_the_last_good_network():
+    at = make_app(step="1")
+    before = at.session_state["ui"]["cfg"]
+    edit_cell(at, "w1-0", 0, "k=1", 5e9)  # beyond the allowed magnitude
+    assert not at.exception
+    assert at.error and "1e+06" in at.error[0].value
+    assert at.session_state["ui"]["cfg"] == before
+    assert step_of(at) == 1
+
+
+def test_editing_eta_retraces():
+    at = make_app(step=str(len(preset_trace("seed")) - 1))
+    at.number_input(key="eta-0").set_value(0.5).run()
+    assert not at.exception
+    assert at.session_state["ui"]["cfg"].eta == 0.5
+    assert any(r"\frac{0.5}{1}" in e.value for e in at.latex)
+
+
+def test_preset_switch_retraces():
+    at = make_app()
+    at.selectbox(key="preset_select").set_value("mazur").run()
+    assert not at.exception
+    assert at.session_state["ui"]["preset"] == "mazur"
+    assert "0.05" in " ".join(e.value for e in at.latex)
+
+
+def test_apply_update_starts_the_next_trace_from_the_updated_network_and_records_loss():
+    at = make_app(preset="mazur")
+    trace = preset_trace("mazur")
+    for _ in range(3):
+        next(b for b in at.button if b.label.startswith("Apply update")).click().run()
+    assert not at.exception
+    cfg = at.session_state["ui"]["cfg"]
+    assert cfg is not None
+    history = at.session_state["history"]
+    costs = [h["cost"] for h in history]
+    assert len(costs) == 4 and all(b < a for a, b in zip(costs, costs[1:]))
+    assert np.allclose(costs[0], trace.cost_value)

@@ -1,0 +1,1 @@
+"""The Streamlit layer's helpers: URL/session state (``state``) and panels (``panels``)."""

@@ -1,0 +1,131 @@
+"""The UI state, declared once: one table of fields, serialised to and from the URL here only.
+
+Pure Python (no streamlit): ``from_query(params)`` turns URL parameters into a state dict
+plus notices for anything it had to ignore; ``to_query(state)`` gives the parameters that
+reopen the same view.  The network itself travels as ``preset`` (a name) or, once edited,
+as ``cfg`` (compact JSON, base64url-encoded).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from nnviz.config import Config, ConfigError, excerpt
+from nnviz.presets import PRESETS
+
+MAX_STEP = 10_000
+MAX_CFG_CHARS = 16_000
+
+
+@dataclass(frozen=True)
+class Field:
+    """One piece of UI state: its URL/session name, default, and text codec."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]  # text -> value; raises ValueError("what is allowed")
+    dump: Callable[[Any], str] = str
+    label: str = ""
+
+
+def _choice(options):
+    def parse(text: str):
+        if text not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return text
+    return parse
+
+
+def _int(lo: int, hi: int):
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a whole number from {lo} to {hi}") from None
+        if not lo <= v <= hi:
+            raise ValueError(f"must be a whole number from {lo} to {hi}")
+        return v
+    return parse
+
+
+def _bool(text: str) -> bool:
+    t = str(text).lower()
+    if t in ("1", "true", "yes", "on"):
+        return True
+    if t in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be 1 or 0")
+
+
+def encode_config(cfg: Config) -> str:
+    return base64.urlsafe_b64encode(cfg.model_dump_json().encode()).decode().rstrip("=")
+
+
+def decode_config(text: str) -> Config:
+    if len(text) > MAX_CFG_CHARS:
+        raise ValueError(f"is {len(text):,} characters long; at most {MAX_CFG_CHARS:,} are allowed")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("is not a network link made by nnviz (bad base64)") from None
+    try:
+        return Config.from_json(raw)
+    except ConfigError as e:
+        raise ValueError(f"does not describe a valid network ({str(e).rstrip('.')})") from None
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("preset", "seed", _choice(tuple(PRESETS)), label="preset"),
+    Field("cfg", None, decode_config, encode_config, label="edited network"),
+    Field("step", 0, _int(0, MAX_STEP), label="step"),
+    Field("view", "matrix", _choice(("matrix", "scalar")), label="equation view"),
+    Field("j", 0, _int(0, 7), label="neuron j"),
+    Field("k", 0, _int(0, 7), label="neuron k"),
+    Field("mode", "explore", _choice(("explore", "predict", "train")), label="mode"),
+    Field("projector", False, _bool, lambda v: "1" if v else "0", label="projection mode"),
+)
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+
+
+def defaults() -> dict:
+    return {f.name: f.default for f in FIELDS}
+
+
+def from_query(params) -> tuple[dict, list[str]]:
+    """State from URL parameters (a mapping of str -> str); bad ones fall back to defaults.
+
+    Returns ``(state, notices)``: one notice per ignored parameter, saying what was wrong
+    and what is allowed.
+    """
+    state, notices = defaults(), []
+    for f in FIELDS:
+        if f.name not in params:
+            continue
+        text = params[f.name]
+        try:
+            state[f.name] = f.parse(str(text))
+        except ValueError as e:
+            shown = str(text)[:40] + ("…" if len(str(text)) > 40 else "")
+            notices.append(f"Ignored the link's {f.label} ({f.name}={shown!r}): it {excerpt(str(e).rstrip('.'), 300)}. "
+                           f"Showing the default instead.")
+    unknown = sorted(set(params) - set(FIELD_NAMES))
+    if unknown:
+        notices.append(f"Ignored unknown link parameters: {', '.join(excerpt(k, 20) for k in unknown[:5])}.")
+    return state, notices
+
+
+def to_query(state: dict) -> dict[str, str]:
+    """The URL parameters for ``state``: only what differs from the defaults."""
+    out = {}
+    for f in FIELDS:
+        v = state.get(f.name, f.default)
+        if v != f.default and v is not None:
+            out[f.name] = f.dump(v)
+    return out
+
+
+def current_config(state: dict) -> Config:
+    """The network the state describes: the edited ``cfg`` if any, else the preset."""
+    return state["cfg"] if state.get("cfg") is not None else PRESETS[state["preset"]].config
