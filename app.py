@@ -12,7 +12,7 @@ from nnviz.config import Config, ConfigError
 from nnviz.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.presets import PRESETS
 from nnviz.trace import Trace, trace_backprop
-from ui import editing, panels
+from ui import editing, export_ui, panels, selfstudy
 from ui import state as ui_state
 
 PROJECTOR_CSS = """<style>
@@ -25,7 +25,11 @@ html, body, [data-testid="stMarkdownContainer"] p {font-size: 22px !important;}
 BASE_CSS = """<style>
 .st-key-clicker {display: none !important;}
 .block-container {padding-top: 3.4rem !important; padding-bottom: 1rem !important;}
+.katex-display {overflow-x: auto; overflow-y: hidden; padding: 2px 0;}
 </style>"""
+
+
+MODE_LABELS = {"explore": "Explore", "predict": "Predict", "train": "Train"}
 
 
 # ---- cached, pure computations (immutable inputs: the config as JSON text) ----------
@@ -74,6 +78,9 @@ def notices_ui() -> None:
 def sidebar_ui() -> None:
     ss = st.session_state
     with st.sidebar:
+        st.segmented_control("Mode", ["explore", "predict", "train"], key="mode_choice",
+                             default=ss.ui["mode"], format_func=MODE_LABELS.get,
+                             on_change=lambda: ss.ui.update(mode=ss.mode_choice or ss.ui["mode"]))
         st.subheader("Network")
         editing.preset_ui(ss)
         st.toggle("Projection mode", key="projector_toggle", value=ss.ui["projector"],
@@ -82,6 +89,8 @@ def sidebar_ui() -> None:
         with st.expander("Architecture", expanded=False):
             editing.architecture_ui(ss)
         editing.parameters_ui(ss)
+        st.subheader("Load and export")
+        export_ui.upload_ui(ss)
 
 
 # ---- the explorer -------------------------------------------------------------------
@@ -97,23 +106,29 @@ def explorer_ui() -> None:
     step = trace[i]
     panels.step_heading_ui(trace, i)
     left, right = st.columns([3, 2] if not projector else [1, 1], gap="medium")
-    with left:
-        if step.phase == "update":
-            st.plotly_chart(cached_update_figure(cfg_json, theme), key="update_fig",
-                            config={"displayModeBar": False})
-        else:
-            st.plotly_chart(cached_step_figure(cfg_json, i, theme), key="graph",
-                            config={"displayModeBar": False})
-        if not projector:
-            st.markdown(panels.md_escape(step.explanation))
     with right:
-        panels.equation_ui(ss, trace, i)
+        # Predict mode: the step's result stays hidden until the student has answered.
+        revealed = ss.ui["mode"] != "predict" or selfstudy.predict_ui(ss, trace, i)
+        panels.equation_ui(ss, trace, i, show_numbers=revealed)
         if projector:
             st.markdown(panels.md_escape(step.explanation))
         panels.code_ui(step, font_px=17 if projector else 12)
-    if step.phase == "update" and not projector:
+    with left:
+        shown = i if revealed else i - 1  # before the reveal: the values known before step i
+        if step.phase == "update" and revealed:
+            st.plotly_chart(cached_update_figure(cfg_json, theme), key="update_fig",
+                            config={"displayModeBar": False})
+        elif shown >= 0:
+            st.plotly_chart(cached_step_figure(cfg_json, shown, theme), key="graph",
+                            config={"displayModeBar": False})
+        if not projector:
+            st.markdown(panels.md_escape(step.explanation))
+    if step.phase == "update" and revealed and not projector:
         with st.expander("Every weight and bias, before and after", expanded=True):
             panels.update_numbers_ui(trace)
+    if not projector:
+        with st.sidebar:
+            export_ui.export_ui(ss, cfg_json, trace, i, theme)
     sync_url()
 
 
@@ -170,12 +185,19 @@ def main() -> None:
                     "in the sidebar (› top left)]")
     notices_ui()
     sidebar_ui()
+    if st.session_state.ui["mode"] == "train" and not projector:
+        selfstudy.training_ui(st.session_state)
+        sync_url()
+        return
     explorer_ui()
     if projector:
         st.button("Exit projection mode", key="exit_projector",
                   on_click=lambda: st.session_state.ui.update(projector=False))
     else:
         repeat_ui()
+        cfg = ui_state.current_config(st.session_state.ui)
+        selfstudy.checks_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()),
+                            st.session_state.ui["step"])
     sync_url()
 
 

@@ -77,7 +77,7 @@ def neuron_choice_ui(ss, step: Step, sizes: list[int]) -> tuple[int, int]:
     return j, k
 
 
-def equation_ui(ss, trace: Trace, i: int) -> None:
+def equation_ui(ss, trace: Trace, i: int, show_numbers: bool = True) -> None:
     """The formula, symbolic and with numbers, in matrix or one-neuron view."""
     step = trace[i]
     view = st.segmented_control("View", ["matrix", "scalar"], key="view_choice",
@@ -89,7 +89,8 @@ def equation_ui(ss, trace: Trace, i: int) -> None:
     if view == "scalar" and step.kind != "input":
         j, k = neuron_choice_ui(ss, step, trace.sizes)
     st.latex(step.latex(view))
-    st.latex(step.latex_numbers(view, j, k))
+    if show_numbers:
+        st.latex(step.latex_numbers(view, j, k))
 
 
 def code_ui(step: Step, font_px: int = 14) -> None:
