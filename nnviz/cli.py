@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import Config, ConfigError
+from .config import MAX_JSON_BYTES, Config, ConfigError, excerpt
 from .explain import explain_markdown
 from .presets import PRESETS, load_preset
 from .trace import trace_backprop
@@ -16,17 +16,22 @@ from .trace import trace_backprop
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse's own code for usage errors)
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {excerpt(message, 300)} (see --help)\n")
 
 
 def load_config(preset: str | None, config: str | None) -> tuple[Config, str]:
     """The Config named by ``--preset`` or read from ``--config``; ConfigError otherwise."""
     if config:
         path = Path(config)
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise ConfigError(f"Cannot read config file {config!r}: {e.strerror or e}.") from None
+        try:  # never read more than the limit (a huge file, /dev/zero)
+            with path.open("rb") as f:
+                raw = f.read(MAX_JSON_BYTES + 1)
+        except (OSError, ValueError) as e:  # ValueError: a NUL byte or lone surrogate in the name
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+            raise ConfigError(f"Cannot read config file {excerpt(config, 80)!r}: {excerpt(reason, 120)}.") from None
+        if len(raw) > MAX_JSON_BYTES:
+            raise ConfigError(f"Config file {excerpt(path.name, 80)!r} is larger than {MAX_JSON_BYTES:,} bytes "
+                              "(64 KiB); at most that much is allowed.")
         return Config.from_json(raw), path.name
     try:
         p = load_preset(preset or "seed")

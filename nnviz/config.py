@@ -29,10 +29,23 @@ class ConfigError(ValueError):
     """Invalid input, with a message that says what is wrong and what is allowed."""
 
 
+def excerpt(value, limit: int = 40) -> str:
+    """A short one-line excerpt of user input for a plain-text message (never the whole input)."""
+    try:
+        text = str(value)
+    except ValueError:  # an int too long to print
+        return "(too long to show)"
+    short = "".join(ch if ch.isprintable() else "?" for ch in text[:limit])
+    return short + ("…" if len(text) > limit else "")
+
+
 def _check_matrix(value, shape, what):
-    arr = np.asarray(value, dtype=float) if value is not None else None
+    try:
+        arr = np.asarray(value, dtype=float) if value is not None else None
+    except ValueError:  # ragged rows
+        arr = None
     if arr is None or arr.shape != shape:
-        got = None if arr is None else arr.shape
+        got = "rows of different lengths" if arr is None else arr.shape
         raise ValueError(f"{what} must have shape {shape[0]}×{shape[1]}; got {got}")
     if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > MAX_ABS):
         raise ValueError(f"{what} must hold finite numbers between -{MAX_ABS:g} and {MAX_ABS:g}")
@@ -60,7 +73,7 @@ class Config(BaseModel):
     @model_validator(mode="after")
     def _shapes(self):
         if any(s < 1 or s > MAX_NEURONS for s in self.sizes):
-            raise ValueError(f"each layer size must be from 1 to {MAX_NEURONS}; got {self.sizes}")
+            raise ValueError(f"each layer size must be from 1 to {MAX_NEURONS}; got {excerpt(self.sizes)}")
         n = len(self.sizes) - 1
         if len(self.weights) != n or len(self.biases) != n:
             raise ValueError(f"sizes {self.sizes} need {n} weight matrices and {n} bias vectors; "
@@ -126,12 +139,12 @@ class Config(BaseModel):
 
 def load_json(text: str | bytes):
     """Parse JSON of at most 64 KiB, or raise ConfigError saying why not."""
-    size = len(text.encode() if isinstance(text, str) else text)
+    size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
     if size > MAX_JSON_BYTES:
         raise ConfigError(f"The file is {size:,} bytes; at most {MAX_JSON_BYTES:,} bytes (64 KiB) are allowed.")
     try:
         return json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, int too long
         raise ConfigError(f"The file is not valid JSON ({type(e).__name__}: {str(e)[:80]}).") from None
 
 
@@ -139,11 +152,11 @@ def describe(e: ValidationError) -> str:
     """One sentence from a pydantic error: where, and what is wrong."""
     parts = []
     for err in e.errors()[:3]:
-        where = ".".join(str(p) for p in err["loc"]) or "config"
+        where = excerpt(".".join(str(p) for p in err["loc"])) or "config"
         msg = err["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {msg}")
     more = f" (and {len(e.errors()) - 3} more problems)" if len(e.errors()) > 3 else ""
-    return "Invalid network configuration — " + "; ".join(parts) + more + "."
+    return "Invalid network configuration — " + excerpt("; ".join(parts), 300) + more + "."
 
 
 def random_config(sizes, seed: int, activation="sigmoid", cost="quadratic", eta=1.0) -> Config:
