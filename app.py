@@ -69,10 +69,10 @@ def sync_url() -> None:
 def notices_ui() -> None:
     ss = st.session_state
     for note in ss.notices:
-        st.warning(note, icon="⚠️")
+        st.warning(panels.md_escape(note), icon="⚠️")
     ss.notices = []
     if ss.edit_error:
-        st.error(f"{ss.edit_error} The last valid network is still shown.", icon="🚫")
+        st.error(panels.md_escape(f"{ss.edit_error} The last valid network is still shown."), icon="🚫")
 
 
 def sidebar_ui() -> None:

@@ -36,7 +36,10 @@ def try_edit(ss, make) -> None:
 
 def parse_sizes(text: str) -> list[int]:
     """'3, 2, 1' or '3-2-1' -> [3, 2, 1]; ValueError saying what is allowed."""
-    parts = [p for p in text.replace("-", ",").replace(" ", ",").split(",") if p]
+    if text.strip().startswith("-"):  # a leading dash is a minus sign, not a separator
+        parts = ["negative"]
+    else:
+        parts = [p for p in text.replace("-", ",").replace(" ", ",").split(",") if p]
     allowed = (f"layer sizes are 2 to {MAX_LAYERS} whole numbers from 1 to {MAX_NEURONS}, "
                "separated by commas or dashes, e.g. 3-2-1")
     try:
