@@ -1,0 +1,300 @@
+"""The network as a graph, and what each node and edge shows at one step of a trace.
+
+``network_graph(sizes)`` builds a ``networkx.DiGraph``: node ``("n", l, j)`` is neuron j
+(0-based; shown 1-based, top to bottom) of layer l (0 = input ... L = output); edge
+``("n", l-1, k) -> ("n", l, j)`` carries the weight w^l_jk, *from* neuron k of layer l-1
+*to* neuron j of layer l (Nielsen's convention: ``w^l`` has shape (sizes[l], sizes[l-1])).
+
+``graph_state(trace, i)`` says, for step i, what every node and edge shows (value, label,
+hover text) and which nodes/edges the step reads and writes.  No plotting happens here;
+every number is written by ``nnviz.numfmt.fmt``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+import networkx as nx
+import numpy as np
+
+from .network import check_sizes
+from .numfmt import fmt
+
+LABEL_SIG = 4   # significant digits on the figure
+HOVER_SIG = 9   # significant digits in hover text ("full precision")
+NODE_VALUES = ("z", "a", "sp", "delta", "nabla_b", "sum_nabla_b", "b", "new_b")
+EDGE_VALUES = ("w", "nabla_w", "new_w", "sum_nabla_w")
+_NAME = re.compile(r"([a-z_]+)\^(\d+)")
+
+
+def node_id(l: int, j: int) -> tuple:
+    """The graph node of neuron j (0-based) of layer l."""
+    return ("n", l, j)
+
+
+def layer_title(l: int, L: int) -> str:
+    """'input', 'hidden 1', ..., 'output' for layer l of a network with output layer L."""
+    return "input" if l == 0 else "output" if l == L else f"hidden {l}"
+
+
+def signed(v: float, sig: int = LABEL_SIG) -> str:
+    """``fmt(v)`` with its sign always written: '+0.5969', '−0.2' (U+2212), '0'."""
+    text = fmt(v, sig)
+    if text.startswith("-"):
+        return "\u2212" + text[1:]
+    return text if text == "0" or not np.isfinite(v) else "+" + text
+
+
+def network_graph(sizes) -> nx.DiGraph:
+    """The layered graph of a network of ``sizes`` (len(sizes) layers).
+
+    Node attributes: ``layer`` (l), ``index`` (j, 0-based), ``pos`` ((x, y): x grows from
+    input to output, neuron 0 on top).  Edge attributes: ``layer`` (l), ``j``, ``k``.
+    ``sum(sizes)`` nodes, ``sum(sizes[l] * sizes[l-1])`` edges.
+    """
+    sizes = check_sizes(sizes)
+    g = nx.DiGraph(sizes=tuple(sizes))
+    layers = {l: [node_id(l, j) for j in range(n)] for l, n in enumerate(sizes)}
+    for l, nodes in layers.items():
+        g.add_nodes_from((v, {"layer": l, "index": j}) for j, v in enumerate(nodes))
+    for l in range(1, len(sizes)):
+        g.add_edges_from((node_id(l - 1, k), node_id(l, j), {"layer": l, "j": j, "k": k})
+                         for j in range(sizes[l]) for k in range(sizes[l - 1]))
+    # multipartite_layout puts index 0 at the bottom of each column: flip y.
+    pos = nx.multipartite_layout(g, subset_key=layers, align="vertical")
+    for v, (x, y) in pos.items():
+        g.nodes[v]["pos"] = (float(x), float(-y))
+    return g
+
+
+def items_of(name: str, sizes) -> tuple[frozenset, frozenset]:
+    """The (nodes, edges) a value name such as "a^1", "w^2", "x" refers to.
+
+    "y", "eta" and "m" refer to no node or edge (the target is drawn beside the output).
+    """
+    L = len(sizes) - 1
+    if name == "x":
+        return frozenset(node_id(0, j) for j in range(sizes[0])), frozenset()
+    if name in ("y", "eta", "m"):
+        return frozenset(), frozenset()
+    m = _NAME.fullmatch(name)
+    if not m or not 0 <= int(m.group(2)) <= L:
+        raise ValueError(f"Unknown value name {name!r}.")
+    sym, l = m.group(1), int(m.group(2))
+    if sym in NODE_VALUES:
+        return frozenset(node_id(l, j) for j in range(sizes[l])), frozenset()
+    if sym in EDGE_VALUES and l >= 1:
+        return frozenset(), frozenset((node_id(l - 1, k), node_id(l, j))
+                                      for j in range(sizes[l]) for k in range(sizes[l - 1]))
+    raise ValueError(f"Unknown value name {name!r}.")
+
+
+@dataclass(frozen=True)
+class NodeState:
+    """What neuron ``index`` of ``layer`` shows.  ``value`` is None until computed.
+
+    ``quantity``: "a", "z", "delta" (or None); ``colored``: the value is on the step's
+    colour scale (GraphState.quantity); ``prefix``: "" for a coloured value, else the
+    symbol shown before it ("z", "x"); ``number``: the value as ``signed`` writes it
+    (None until computed); ``label``: both, e.g. "+0.7613", "z=+1.16", "?" if not computed.
+    ``hover``: one line per known value, "symbol = formula = value" ("\n" between lines).
+    """
+
+    node: tuple
+    layer: int
+    index: int
+    value: float | None
+    quantity: str | None
+    colored: bool
+    prefix: str
+    number: str | None
+    hover: str
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return "?"
+        return f"{self.prefix}={self.number}" if self.prefix else self.number
+
+
+@dataclass(frozen=True)
+class EdgeState:
+    """Weight w^layer_jk (from neuron k of layer-1 to neuron j of layer) at one step.
+
+    ``w`` is the weight before the update; ``nabla_w`` (∂C/∂w) and ``new_w`` are None
+    until computed.  ``label`` uses "\\n" between lines.
+    """
+
+    edge: tuple
+    layer: int
+    j: int
+    k: int
+    w: float
+    nabla_w: float | None
+    new_w: float | None
+    label: str
+    hover: str
+
+
+@dataclass(frozen=True)
+class GraphState:
+    """Everything the figure of step ``step`` shows, keyed by graph node / edge."""
+
+    step: int
+    kind: str
+    phase: str
+    title: str
+    quantity: str          # "a" (forward) or "delta" (backward, update): node colours
+    color_title: str
+    color_range: float     # colour scale runs from -color_range to +color_range
+    nodes: Mapping         # node id -> NodeState
+    edges: Mapping         # (u, v) -> EdgeState
+    reads_nodes: frozenset
+    writes_nodes: frozenset
+    reads_edges: frozenset
+    writes_edges: frozenset
+    reads_target: bool
+    targets: tuple         # y_j for each output neuron j
+
+
+def _formulas(act: str, cost: str, l: int, L: int, j: int) -> dict:
+    """Plain-text formulas for the node values of neuron j (1-based here) of layer l."""
+    s, p = {"sigmoid": ("σ", "σ′"), "tanh": ("tanh", "tanh′"), "relu": ("ReLU", "ReLU′")}[act]
+    out = (f"δ^{L}_{j} = a^{L}_{j} − y_{j}" if cost == "cross_entropy"
+           else f"δ^{L}_{j} = (a^{L}_{j} − y_{j})·{p}(z^{L}_{j})")
+    return {
+        "a": f"a^0_{j} = x_{j}" if l == 0 else f"a^{l}_{j} = {s}(z^{l}_{j})",
+        "z": f"z^{l}_{j} = Σ_k w^{l}_{j}k·a^{l-1}_k + b^{l}_{j}",
+        "sp": f"{p}(z^{l}_{j})",
+        "delta": out if l == L else f"δ^{l}_{j} = (Σ_i w^{l+1}_i{j}·δ^{l+1}_i)·{p}(z^{l}_{j})",
+        "nabla_b": f"∂C/∂b^{l}_{j} = δ^{l}_{j}",
+        "b": f"b^{l}_{j}",
+        "sum_nabla_b": f"Σ_x ∂C_x/∂b^{l}_{j} (batch)",
+        "new_b": f"new b^{l}_{j} = b^{l}_{j} − (η/m)·Σ_x ∂C_x/∂b^{l}_{j}",
+    }
+
+
+def _phase_range(trace, kinds) -> float:
+    vals = [np.max(np.abs(s.value)) for s in trace.steps if s.kind in kinds and s.value.size]
+    r = float(max(vals, default=0.0))
+    return r if np.isfinite(r) and r > 0 else 1.0
+
+
+def _node_state(trace, known, phase, l, j) -> NodeState:
+    L = trace.output_layer
+    f = _formulas(trace.activation, trace.cost, l, L, j + 1)
+    have = {sym: float(known[f"{sym}^{l}"][j, 0]) for sym in NODE_VALUES
+            if f"{sym}^{l}" in known and not (sym == "sum_nabla_b" and trace.m == 1)}
+    if phase == "forward":
+        main = "a" if "a" in have else "z" if "z" in have else None
+        colored = main == "a"
+    elif l == 0:
+        main, colored = ("a" if "a" in have else None), False
+    else:
+        main = "delta" if "delta" in have else None
+        colored = main is not None
+    prefix = "" if colored or main is None else ("x" if l == 0 else main)
+    number = signed(have[main]) if main else None
+    order = [main] + [s for s in NODE_VALUES if s != main and s in have] if main else list(have)
+    head = f"neuron {j + 1} of layer {l} ({layer_title(l, L)})"
+    lines = [f"{f[s]} = {fmt(have[s], HOVER_SIG)}" for s in order]
+    if main is None:
+        lines.insert(0, "not computed yet at this step")
+    return NodeState(node_id(l, j), l, j, have.get(main) if main else None, main, colored,
+                     prefix, number, "\n".join([head] + lines))
+
+
+def _edge_state(trace, known, l, j, k) -> EdgeState:
+    J, K = j + 1, k + 1
+    w = float(known[f"w^{l}"][j, k])
+    grad = float(known[f"nabla_w^{l}"][j, k]) if f"nabla_w^{l}" in known else None
+    new = float(known[f"new_w^{l}"][j, k]) if f"new_w^{l}" in known else None
+    lines = [f"w^{l}_{J}{K}: neuron {K} of layer {l - 1} → neuron {J} of layer {l}",
+             f"w^{l}_{J}{K} = {fmt(w, HOVER_SIG)}"]
+    label = signed(w)
+    if grad is not None:
+        lines.append(f"∂C/∂w^{l}_{J}{K} = a^{l-1}_{K}·δ^{l}_{J} = {fmt(grad, HOVER_SIG)}")
+        label += "\n∇ " + signed(grad)
+    if trace.m > 1 and f"sum_nabla_w^{l}" in known:
+        lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} (batch) = "
+                     f"{fmt(known[f'sum_nabla_w^{l}'][j, k], HOVER_SIG)}")
+    if new is not None:
+        lines.append(f"new w^{l}_{J}{K} = w − (η/m)·Σ_x ∂C_x/∂w = {fmt(new, HOVER_SIG)}")
+        label = signed(w) + "\n→ " + signed(new)
+    edge = (node_id(l - 1, k), node_id(l, j))
+    return EdgeState(edge, l, j, k, w, grad, new, label, "\n".join(lines))
+
+
+def graph_state(trace, i: int) -> GraphState:
+    """What the network graph shows once step ``i`` of ``trace`` has run.
+
+    Forward: each node shows a^l_j once computed (z^l_j, uncoloured, between z and a).
+    Backward and update: δ^l_j once computed (input nodes show x, uncoloured).  A value
+    not computed yet is None (label "?"), never 0.  Edges always show w^l_jk; ∇w once
+    nabla_w^l is computed; the new weight once the update of layer l has run.
+    """
+    if not -len(trace) <= i < len(trace):
+        raise IndexError(f"step {i} out of range for a trace of {len(trace)} steps.")
+    i %= len(trace)
+    step, known, sizes = trace[i], trace.known(i), trace.sizes
+    phase = step.phase
+    forward = phase == "forward"
+    nodes = {node_id(l, j): _node_state(trace, known, phase, l, j)
+             for l, n in enumerate(sizes) for j in range(n)}
+    edges = {}
+    for l in range(1, len(sizes)):
+        for j in range(sizes[l]):
+            for k in range(sizes[l - 1]):
+                e = _edge_state(trace, known, l, j, k)
+                edges[e.edge] = e
+    rn, re_ = set(), set()
+    for name in step.reads:
+        n, e = items_of(name, sizes)
+        rn |= n
+        re_ |= e
+    wn, we = items_of(step.writes, sizes)
+    return GraphState(
+        step=i, kind=step.kind, phase=phase, title=step.title,
+        quantity="a" if forward else "delta",
+        color_title="activation a" if forward else "error δ",
+        color_range=_phase_range(trace, ("input", "a") if forward else ("delta",)),
+        nodes=MappingProxyType(nodes), edges=MappingProxyType(edges),
+        reads_nodes=frozenset(rn), writes_nodes=wn, reads_edges=frozenset(re_), writes_edges=we,
+        reads_target="y" in step.reads,
+        targets=tuple(float(v) for v in np.asarray(trace.y)[:, 0]),
+    )
+
+
+def update_state(trace, t: float) -> tuple[Mapping, Mapping]:
+    """(nodes, edges) part way through the update, at t in [0, 1]: each weight and bias at
+    (1−t)·old + t·new (exactly old at t = 0 and ``trace.new_weights`` at t = 1).  Edge
+    labels show that weight; nodes show their bias (input nodes: x), uncoloured."""
+    t = float(t)
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(f"t must be between 0 and 1; got {t!r}.")
+    mix = lambda old, new: [(1 - t) * o + t * n for o, n in zip(old, new)]  # noqa: E731
+    ws, bs = mix(trace.weights, trace.new_weights), mix(trace.biases, trace.new_biases)
+    step = f"η/m = {fmt(trace.eta)}/{trace.m}"
+    nodes, edges = {}, {}
+    for l, size in enumerate(trace.sizes):
+        for j in range(size):
+            if l == 0:
+                v, tip = float(trace.x[j, 0]), f"x_{j + 1} = {fmt(trace.x[j, 0], HOVER_SIG)}"
+            else:
+                old, new = trace.biases[l - 1][j, 0], trace.new_biases[l - 1][j, 0]
+                v = float(bs[l - 1][j, 0])
+                tip = (f"b^{l}_{j + 1}: {fmt(old, HOVER_SIG)} → {fmt(new, HOVER_SIG)} ({step})"
+                       f"\nnow {fmt(v, HOVER_SIG)}")
+            nodes[node_id(l, j)] = NodeState(node_id(l, j), l, j, v, "a" if l == 0 else "b",
+                                             False, "x" if l == 0 else "b", signed(v), tip)
+        for j in range(size if l else 0):
+            for k in range(trace.sizes[l - 1]):
+                old, new = float(trace.weights[l - 1][j, k]), float(trace.new_weights[l - 1][j, k])
+                w, g = float(ws[l - 1][j, k]), float(trace.nabla_w[l - 1][j, k])
+                tip = (f"w^{l}_{j + 1}{k + 1}: {fmt(old, HOVER_SIG)} → {fmt(new, HOVER_SIG)} "
+                       f"({step})\nnow {fmt(w, HOVER_SIG)}")
+                e = (node_id(l - 1, k), node_id(l, j))
+                edges[e] = EdgeState(e, l, j, k, w, g, new, signed(w), tip)
+    return MappingProxyType(nodes), MappingProxyType(edges)
