@@ -29,6 +29,9 @@ BASE_CSS = """<style>
 </style>"""
 
 
+# The graph is laid out in pixels (node sizes, label room) for the width of its column:
+# 3/5 of the page at 1280 px (light) and at 1024 px (projector).
+FIG_WIDTH = {"light": 660, "projector": 560}
 MODE_LABELS = {"explore": "Explore", "predict": "Predict", "train": "Train"}
 
 
@@ -41,12 +44,12 @@ def cached_trace(cfg_json: str) -> Trace:
 
 @st.cache_data(max_entries=2048, show_spinner=False)
 def cached_step_figure(cfg_json: str, i: int, theme: str):
-    return step_figure(cached_trace(cfg_json), i, theme=theme)
+    return step_figure(cached_trace(cfg_json), i, theme=theme, width=FIG_WIDTH[theme])
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_update_figure(cfg_json: str, theme: str):
-    return update_animation_figure(cached_trace(cfg_json), theme=theme)
+    return update_animation_figure(cached_trace(cfg_json), theme=theme, width=FIG_WIDTH[theme])
 
 
 # ---- session ------------------------------------------------------------------------
@@ -105,7 +108,7 @@ def explorer_ui() -> None:
     i = panels.step_controls_ui(ss, len(trace))
     step = trace[i]
     panels.step_heading_ui(trace, i)
-    left, right = st.columns([3, 2] if not projector else [1, 1], gap="medium")
+    left, right = st.columns([3, 2], gap="medium")
     with right:
         # Predict mode: the step's result stays hidden until the student has answered.
         revealed = ss.ui["mode"] != "predict" or selfstudy.predict_ui(ss, trace, i)
