@@ -1,11 +1,19 @@
 """nnviz: step through one backprop call of a small neural network.
 
-Data flows one way: engine (``Network``) -> trace (``trace_backprop``) -> graph -> figures
--> app.  Nothing in this package imports streamlit.
+Data flows one way: engine (``Network``) -> trace (``trace_backprop``) -> graph
+(``nnviz.graph``) -> figures (``nnviz.figures``) -> app (``app.py``).  Nothing in this
+package imports streamlit.
+
+Conventions (Nielsen's): w^l has shape (sizes[l], sizes[l-1]) and w^l_jk is the weight from
+neuron k of layer l-1 to neuron j of layer l; vectors are columns, shape (n, 1).
 """
+from .config import Config, ConfigError
 from .functions import ACTIVATIONS, COSTS, Activation, Cost, get_activation, get_cost
+from .gradcheck import GradCheck, gradient_check
 from .network import Network, forward_backward
+from .presets import PRESETS, Preset, load_preset
 from .trace import Step, Trace, trace_backprop
 
-__all__ = ["ACTIVATIONS", "COSTS", "Activation", "Cost", "Network", "Step", "Trace",
-           "forward_backward", "get_activation", "get_cost", "trace_backprop"]
+__all__ = ["ACTIVATIONS", "COSTS", "PRESETS", "Activation", "Config", "ConfigError", "Cost",
+           "GradCheck", "Network", "Preset", "Step", "Trace", "forward_backward", "get_activation",
+           "get_cost", "gradient_check", "load_preset", "trace_backprop"]
