@@ -42,12 +42,15 @@ def cached_trace(cfg_json: str) -> Trace:
     return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
 
 
-@st.cache_data(max_entries=2048, show_spinner=False)
+# Figures: st.cache_resource, not cache_data: a cache_data hit unpickles the figure, and
+# unpickling a plotly Figure re-validates every property (slower than building it; see
+# bench/RESULTS.md).  The cached figure is shared read-only (st.plotly_chart only reads it).
+@st.cache_resource(max_entries=2048, show_spinner=False)
 def cached_step_figure(cfg_json: str, i: int, theme: str):
     return step_figure(cached_trace(cfg_json), i, theme=theme, width=FIG_WIDTH[theme])
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def cached_update_figure(cfg_json: str, theme: str):
     return update_animation_figure(cached_trace(cfg_json), theme=theme, width=FIG_WIDTH[theme])
 

@@ -11,6 +11,7 @@ annotations are named "edge:l:j:k" (edge labels), "node:l:j" (labels above small
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import namedtuple
 from types import MappingProxyType
@@ -25,6 +26,11 @@ FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 POS, NEG, ZERO, GOLD, INK, GREY = "#2166ac", "#b2182b", "#8c8c8c", "#e69f00", "#111111", "#555555"
 COLORSCALE = "RdBu"  # ColorBrewer diverging, colour-blind safe: red < 0 < blue
 _TS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.45, 0.55, 0.26, 0.74, 0.36, 0.64, 0.2, 0.8)  # label spots
+# plotly's per-property validation of our own fixed property names is 2/3 of a figure's
+# build time (bench/RESULTS.md), so figures are built unvalidated; the JSON is the same.
+# Set ``VALIDATE = True`` (e.g. in a test) to have plotly check every property again.
+VALIDATE = False
+_SCALE = [list(c) for c in go.scatter.Marker(colorscale=COLORSCALE).colorscale]  # as validated
 
 
 # Sizes in px: font (legend, colour bar, hover), label (node/edge/target labels), title,
@@ -98,9 +104,10 @@ def _scene(trace, th: Theme, width, height, bottom_px=0) -> _Scene:
 
 
 def _seg_dist(p, a, b) -> float:
-    d = np.subtract(b, a)
-    t = min(max(float(np.dot(np.subtract(p, a), d) / np.dot(d, d)), 0.0), 1.0)
-    return float(np.hypot(*(np.subtract(p, a) - t * d)))
+    """Distance from point p to segment a-b (plain floats: called thousands of times)."""
+    dx, dy, px, py = b[0] - a[0], b[1] - a[1], p[0] - a[0], p[1] - a[1]
+    t = min(max((px * dx + py * dy) / (dx * dx + dy * dy), 0.0), 1.0)
+    return math.hypot(px - t * dx, py - t * dy)
 
 
 def _place(sc: _Scene, labels: dict, th: Theme, rings: bool = True) -> tuple[dict, frozenset]:
@@ -123,7 +130,7 @@ def _place(sc: _Scene, labels: dict, th: Theme, rings: bool = True) -> tuple[dic
                     xy = tuple(p + t * (q - p) for p, q in zip(sc.pos[e[0]], sc.pos[e[1]]))
                     x, y = px(xy)
                     if (all(abs(x - u) >= bw + w + 4 or abs(y - v) >= bh + h + 4 for u, v, w, h in boxes)
-                            and all(np.hypot(max(abs(x - u) - bw, 0), max(abs(y - v) - bh, 0)) >= r
+                            and all(math.hypot(max(abs(x - u) - bw, 0), max(abs(y - v) - bh, 0)) >= r
                                     for u, v in nodes)
                             and all(_seg_dist((x, y), *s) >= 0.6 * th.label + 2
                                     for f, s in segs.items() if f != e)):
@@ -170,7 +177,7 @@ def _edge_extras(states: dict, placed: tuple, th: Theme) -> tuple[go.Scatter, li
                        mode="markers", marker={"size": th.label + 8, "color": "rgba(0,0,0,0)"},
                        hovertext=[states[e].hover.replace("\n", "<br>") for e in keys],
                        hoverinfo="text", showlegend=False, name="edge hover",
-                       customdata=[[e[1][1], e[1][2], e[0][2]] for e in keys])
+                       customdata=[[e[1][1], e[1][2], e[0][2]] for e in keys], _validate=VALIDATE)
     return hover, notes
 
 
@@ -183,7 +190,8 @@ def _nodes(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
         textfont={"size": th.label, "color": text_color, "family": FONT}, hoverinfo="text",
         hovertext=[s.hover.replace("\n", "<br>") for s in states],
         customdata=[[s.layer, s.index] for s in states],
-        marker={"size": sc.node_px, "line": {"width": 1.5, "color": GREY}, **marker})
+        marker={"size": sc.node_px, "line": {"width": 1.5, "color": GREY}, **marker},
+        _validate=VALIDATE)
 
 
 def _text(sc: _Scene, s) -> str:  # "z=+1.16" on two lines inside a node
@@ -205,7 +213,7 @@ def _ring(sc: _Scene, nodes, color, grow, width, name) -> go.Scatter:
                       mode="markers", hoverinfo="skip", showlegend=False, name=name,
                       customdata=[list(n[1:]) for n in nodes],
                       marker={"symbol": "circle-open", "size": sc.node_px + grow, "color": color,
-                              "line": {"width": width, "color": color}})
+                              "line": {"width": width, "color": color}}, _validate=VALIDATE)
 
 
 def _halo(sc: _Scene, edges, color, name) -> go.Scatter:
@@ -213,7 +221,7 @@ def _halo(sc: _Scene, edges, color, name) -> go.Scatter:
     return go.Scatter(x=[c for p, q in xy for c in (p[0], q[0], None)],
                       y=[c for p, q in xy for c in (p[1], q[1], None)], mode="lines",
                       line={"width": sc.edge_px[1] + 8, "color": color}, hoverinfo="skip",
-                      showlegend=False, name=name)
+                      showlegend=False, name=name, _validate=VALIDATE)
 
 
 def _layout(sc: _Scene, trace, th: Theme, title: str, notes: list, read_y=False) -> dict:
@@ -241,7 +249,8 @@ def _layout(sc: _Scene, trace, th: Theme, title: str, notes: list, read_y=False)
 
 def _legend(sc: _Scene, th: Theme, what: str) -> list:
     def item(name, mode, **kw):
-        return go.Scatter(x=[None], y=[None], name=name, mode=mode, hoverinfo="skip", **kw)
+        return go.Scatter(x=[None], y=[None], name=name, mode=mode, hoverinfo="skip",
+                          _validate=VALIDATE, **kw)
     ring = lambda c, w: {"symbol": "circle-open", "size": th.label + 6, "color": c,  # noqa: E731
                          "line": {"width": w, "color": c}}
     line = lambda c, d: {"color": c, "width": max(sc.edge_px[1] / 2, 2), "dash": d}  # noqa: E731
@@ -283,7 +292,7 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
                    color="#eeeeee", text_color="#707070", line={"width": 1.5, "color": "#9e9e9e"}),
             _nodes(sc, [s for s in ns if not s.colored and s.number is not None], "nodes (other)",
                    th, color="white"),
-            _nodes(sc, col, "nodes", th, color=[s.value for s in col], colorscale=COLORSCALE,
+            _nodes(sc, col, "nodes", th, color=[s.value for s in col], colorscale=_SCALE,
                    cmin=-R, cmax=R, showscale=True,
                    text_color=["white" if abs(s.value) > 0.6 * R else INK for s in col],
                    colorbar={"title": {"text": st.color_title, "side": "right"}, "len": 0.75,
@@ -299,7 +308,8 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
                       "text": "some edge labels hidden: hover an edge for its values"})
     title = f"Step {st.step + 1}/{len(trace)} · " + re.sub(
         r"\^(\w+)", r"<sup>\1</sup>", st.title.replace("nabla_", "∇"))
-    return go.Figure(data=data, layout=_layout(sc, trace, th, title, notes, st.reads_target))
+    return go.Figure(data=data, layout=_layout(sc, trace, th, title, notes, st.reads_target),
+                     _validate=VALIDATE)
 
 
 def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
@@ -336,7 +346,7 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
     fixed = layout["annotations"][:len(layout["annotations"]) - len(notes)]
     frames = [{"name": f"f{f}", "data": d, "traces": list(range(len(d))),
                "layout": {"annotations": fixed + a}} for f, (d, a) in enumerate(map(frame, ts))]
-    fig = go.Figure(data=data, layout=layout, frames=frames)
+    fig = go.Figure(data=data, layout=layout, frames=frames, _validate=VALIDATE)
     still = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
     play = lambda ms: {**still, "frame": {"duration": ms, "redraw": True}, "fromcurrent": True}  # noqa: E731
     menu = {"type": "buttons", "direction": "left", "y": 0, "yanchor": "top", "pad": {"t": 8, "r": 8},
