@@ -33,7 +33,7 @@ def step_controls_ui(ss, n: int) -> int:
     i = min(ss.ui["step"], n - 1)
     ss.ui["step"] = i
     ss.scrub = i + 1
-    cols = st.columns([1, 1, 1, 1, 3.2], vertical_alignment="center")
+    cols = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")  # "First Home" fits at 1024 px
     cols[0].button("First", icon=":material/first_page:", key="first", help="First step (Home)", on_click=_go, args=(ss, 0),
                    shortcut="Home", disabled=i == 0, width="stretch")
     cols[1].button("Prev", icon=":material/chevron_left:", key="prev", help="Previous step (← or Page Up)", on_click=_go,
@@ -77,6 +77,14 @@ def neuron_choice_ui(ss, step: Step, sizes: list[int]) -> tuple[int, int]:
     return j, k
 
 
+def two_lines(latex: str, limit: int = 160) -> str:
+    """A long filled-in formula with its result on a second line, so it fits a column."""
+    head, sep, result = latex.rpartition(" = ")
+    if not sep or len(latex) < limit:
+        return latex
+    return r"\begin{gathered}" + head + r" \\ = " + result + r"\end{gathered}"
+
+
 def equation_ui(ss, trace: Trace, i: int, show_numbers: bool = True) -> None:
     """The formula, symbolic and with numbers, in matrix or one-neuron view."""
     step = trace[i]
@@ -90,7 +98,7 @@ def equation_ui(ss, trace: Trace, i: int, show_numbers: bool = True) -> None:
         j, k = neuron_choice_ui(ss, step, trace.sizes)
     st.latex(step.latex(view))
     if show_numbers:
-        st.latex(step.latex_numbers(view, j, k))
+        st.latex(two_lines(step.latex_numbers(view, j, k)))
 
 
 def code_ui(step: Step, font_px: int = 14) -> None:

@@ -505,9 +505,10 @@ def _draw(slots: dict, run: dict, net: Network, data: list, job: dict | None) ->
                                    text=f"Training: {finished} of {job['total']} epochs")
     else:
         slots["progress"].empty()
-    slots["curve"].plotly_chart(_curve_figure(run), key=f"ss_curve_{done}", config=PLOT_CONFIG)
+    slots["curve"].plotly_chart(_curve_figure(run), key=f"ss_curve_{done}", config=PLOT_CONFIG,
+                                theme=None)
     slots["boundary"].plotly_chart(_boundary_figure(run, net, data), key=f"ss_boundary_{done}",
-                                   config=PLOT_CONFIG)
+                                   config=PLOT_CONFIG, theme=None)
 
 
 def _run_job(ss, slots: dict, run: dict, net: Network, data: list) -> None:
