@@ -1,0 +1,269 @@
+"""Many sessions at once: N browser contexts in one Chromium, each stepping through the
+seed preset, against one ``streamlit run`` or K of them behind nginx (deploy/start.sh).
+
+Sessions are added level by level (N = 1, 10, 25, 50 on one server: the sessions of a
+level stay open into the next).  Each opens the app in its own browser context (at most
+``LOAD_CONCURRENCY`` page loads at a time); once all N are open, every one presses →
+``--steps`` times (Home, untimed, at the end of the call), with a think time drawn
+uniformly from ``--think`` seconds between presses (a student reading the step).  A step
+is timed as in bench_browser.py: in the page, keydown → heading, equation and graph all
+show the new step (and from outside, around press → wait).
+
+Server memory: the RSS of the server process(es) after one warm-up page load (modules
+imported, the seed's trace and figures cached), and with all N sessions connected after
+stepping; (difference) / N is what one session costs.  The nginx run starts K fresh
+backends through deploy/start.sh (each warmed up directly).
+
+Chromium runs on the same 2 cores as the server(s): at large N the browser's own work
+for N pages is part of what is measured (see RESULTS.md).
+
+    python3 bench/bench_sessions.py [--sessions 1,10,25,50] [--nginx 50] [--backends 2]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (FIRST_GRAPH, IDLE, INIT_JS, REPO, VIEWPORT, CHROMIUM, CHROMIUM_ARGS,  # noqa: E402
+                    Server, chromium_pids, cpu_seconds, established, expectations, fmt_load, free_port, loadavg, pct,
+                    rss_bytes)
+
+LOAD_CONCURRENCY = 5
+STEP_TIMEOUT_MS = 30_000
+LEVEL_TIMEOUT_S = 240
+DEPLOY = REPO / "deploy" / "start.sh"
+
+
+class Session:
+    """One browser context + page on the app: opens, then steps on request."""
+
+    def __init__(self, browser, url, exps, rng):
+        self.browser, self.url, self.exps, self.rng = browser, url, exps, rng
+        self.i = 0  # the step on screen (0-based)
+
+    async def open(self, gate: asyncio.Semaphore) -> float:
+        self.ctx = await self.browser.new_context(viewport=VIEWPORT)
+        self.page = await self.ctx.new_page()
+        await self.page.add_init_script(INIT_JS)
+        async with gate:  # bounded concurrent page loads
+            t0 = time.perf_counter()
+            await self.page.goto(self.url, wait_until="domcontentloaded", timeout=120_000)
+            await self.page.wait_for_selector(FIRST_GRAPH, timeout=120_000)
+            await self.page.wait_for_selector(IDLE, state="attached", timeout=120_000)
+            return time.perf_counter() - t0
+
+    async def _press(self, key: str, exp: dict) -> tuple[float, float]:
+        page = self.page
+        await page.evaluate("exp => window.__nn.arm(exp)", exp)
+        t0 = time.perf_counter()
+        await page.keyboard.press(key)
+        await page.wait_for_function("() => window.__nn.done !== null", timeout=STEP_TIMEOUT_MS)
+        outside = (time.perf_counter() - t0) * 1000
+        inside = await page.evaluate("() => window.__nn.done")
+        await page.wait_for_selector(IDLE, state="attached", timeout=STEP_TIMEOUT_MS)
+        return inside, outside
+
+    async def steps(self, n: int, think, out: dict) -> None:
+        """``n`` timed presses of →, with think time; Home (untimed) after the last step."""
+        await asyncio.sleep(self.rng.uniform(0, think[1]))  # spread the first presses
+        try:
+            for _ in range(n):
+                if self.i == len(self.exps) - 1:
+                    await self._press("Home", self.exps[0])
+                    self.i = 0
+                self.i += 1
+                inside, outside = await self._press("ArrowRight", self.exps[self.i])
+                out["inside"].append(inside)
+                out["outside"].append(outside)
+                await asyncio.sleep(self.rng.uniform(*think))
+        except Exception as e:  # noqa: BLE001 - a failed session is counted, not fatal
+            out["failed"].append(f"{type(e).__name__}: {str(e)[:120]}")
+
+    async def close(self) -> None:
+        await self.ctx.close()
+
+
+async def levels(browser, url, counts, steps, think, pids, ports, base_rss, label, seed=0) -> list[dict]:
+    """Sessions added level by level (1, 10, 25, 50 ...); at each level all of them step."""
+    exps, rng, gate = expectations(), random.Random(seed), asyncio.Semaphore(LOAD_CONCURRENCY)
+    sessions, rows = [], []
+    try:
+        for n in counts:
+            new = [Session(browser, url, exps, random.Random(rng.random())) for _ in range(n - len(sessions))]
+            out = {"inside": [], "outside": [], "failed": []}
+            t0 = time.perf_counter()
+            loads = []
+            for s, r in zip(new, await asyncio.gather(*(s.open(gate) for s in new), return_exceptions=True)):
+                if isinstance(r, BaseException):
+                    out["failed"].append(f"open: {type(r).__name__}: {str(r)[:120]}")
+                else:
+                    loads.append(r)
+                    sessions.append(s)
+            opened = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            browsers = chromium_pids()
+            cpu0 = ([cpu_seconds(p) for p in pids], sum(cpu_seconds(p) for p in browsers))
+            sampler = asyncio.create_task(_sample_load(10))
+            tasks = [asyncio.create_task(s.steps(steps, think, out)) for s in sessions]
+            _, late = await asyncio.wait(tasks, timeout=LEVEL_TIMEOUT_S)
+            for t in late:
+                t.cancel()
+            out["failed"] += ["stepping did not finish in time"] * len(late)
+            stepping = time.perf_counter() - t0
+            load = sampler.result() if sampler.done() else loadavg()
+            sampler.cancel()
+            cpu_server = [cpu_seconds(p) - c for p, c in zip(pids, cpu0[0])]
+            cpu_browser = sum(cpu_seconds(p) for p in browsers) - cpu0[1]
+            rss = sum(rss_bytes(p) for p in pids)
+            per_backend = [established(port) for port in ports]
+            ins, outs = out["inside"], out["outside"]
+            row = {"label": label, "n": n, "backends": len(pids), "steps_timed": len(ins),
+                   "failed": len(out["failed"]), "errors": out["failed"][:3],
+                   "inside_p50": pct(ins, 50), "inside_p95": pct(ins, 95),
+                   "outside_p50": pct(outs, 50), "outside_p95": pct(outs, 95),
+                   "page_load_p95_s": pct(loads, 95), "open_s": opened, "stepping_s": stepping,
+                   "rss_base": base_rss, "rss_with_sessions": rss,
+                   "per_session_mb": (rss - base_rss) / n / 2**20, "loadavg": load,
+                   "connections_per_backend": per_backend,
+                   "server_cpu_s": cpu_server, "browser_cpu_s": cpu_browser,
+                   "server_cpu_ms_per_step": 1000 * sum(cpu_server) / max(len(ins), 1),
+                   "browser_cpu_ms_per_step": 1000 * cpu_browser / max(len(ins), 1)}
+            rows.append(row)
+            print(json.dumps({k: v for k, v in row.items() if k != "errors"}, default=str), flush=True)
+    finally:
+        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+    return rows
+
+
+async def _sample_load(after: float):
+    """The load average ``after`` seconds into the stepping (the 1-minute figure lags)."""
+    await asyncio.sleep(after)
+    return loadavg()
+
+
+def warm(url: str) -> None:
+    """One page load in its own browser: imports the app's modules, caches the seed."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = b.new_page(viewport=VIEWPORT)
+            page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+            page.wait_for_selector(FIRST_GRAPH, timeout=120_000)
+            page.wait_for_selector(IDLE, state="attached", timeout=120_000)
+        finally:
+            b.close()
+
+
+class Deployment:
+    """deploy/start.sh: K streamlit backends + nginx on loopback ports, in a temp run dir."""
+
+    def __init__(self, backends: int):
+        import tempfile
+        self.run_dir = tempfile.mkdtemp(prefix="nnviz-deploy-")
+        self.port = free_port()
+        self.backends = [free_port() for _ in range(backends)]
+        env = dict(os.environ, NNVIZ_RUN_DIR=self.run_dir, NNVIZ_PORT=str(self.port),
+                   NNVIZ_BACKEND_PORTS=" ".join(map(str, self.backends)))
+        self.env = env
+        r = subprocess.run(["bash", str(DEPLOY), "start"], env=env, capture_output=True, text=True,
+                           timeout=120)
+        if r.returncode:
+            self.stop()
+            raise RuntimeError(f"deploy/start.sh start failed:\n{r.stdout}\n{r.stderr}")
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def pids(self) -> list[int]:
+        pids = []
+        for f in sorted(Path(self.run_dir).glob("streamlit-*.pid")):
+            pids.append(int(f.read_text().strip()))
+        return pids
+
+    def stop(self) -> None:
+        import shutil
+        subprocess.run(["bash", str(DEPLOY), "stop"], env=self.env, capture_output=True, text=True,
+                       timeout=60)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+async def run_targets(targets, steps, think) -> list[dict]:
+    """targets: (label, [session counts], make) with make() -> server description."""
+    from playwright.async_api import async_playwright
+    rows = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for label, counts, make in targets:
+                srv = make()
+                try:
+                    for u in srv["warm_urls"]:
+                        await asyncio.to_thread(warm, u)
+                    base = sum(rss_bytes(p) for p in srv["pids"])
+                    rows += await levels(browser, srv["url"], counts, steps, think, srv["pids"], srv["ports"],
+                                          base, label)
+                finally:
+                    srv["stop"]()
+        finally:
+            await browser.close()
+    return rows
+
+
+def direct():
+    s = Server()
+    s.wait_healthy()
+    return {"url": s.url + "/", "warm_urls": [s.url + "/"], "pids": [s.proc.pid], "ports": [s.port],
+            "stop": s.stop}
+
+
+def via_nginx(k: int):
+    def make():
+        d = Deployment(k)
+        return {"url": d.url + "/", "warm_urls": [f"http://127.0.0.1:{p}/" for p in d.backends],
+                "pids": d.pids(), "ports": d.backends, "stop": d.stop}
+    return make
+
+
+def nginx_available() -> bool:
+    from shutil import which
+    return which("nginx") is not None or Path("/usr/sbin/nginx").exists()
+
+
+def run(sessions=(1, 10, 25, 50), nginx_n=(50,), backends=2, steps=20, think=(0.5, 1.0)) -> list[dict]:
+    targets = [("direct, 1 process", list(sessions), direct)] if sessions else []
+    if nginx_n and nginx_available():
+        targets.append((f"nginx, {backends} processes", list(nginx_n), via_nginx(backends)))
+    return asyncio.run(run_targets(targets, steps, think))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sessions", default="1,10,25,50")
+    p.add_argument("--nginx", default="50", help="session counts to run through nginx ('' for none)")
+    p.add_argument("--backends", type=int, default=2)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--think", default="0.5,1.0", help="think time between presses: min,max seconds")
+    a = p.parse_args(argv)
+    think = tuple(float(x) for x in a.think.split(","))
+    rows = run([int(x) for x in a.sessions.split(",") if x], [int(x) for x in a.nginx.split(",") if x],
+               a.backends, a.steps, think)
+    for r in rows:
+        print(f"{r['label']:22s} N={r['n']:3d}  step p50 {r['inside_p50']:7.0f} ms  p95 {r['inside_p95']:7.0f} ms"
+              f"  (outside p95 {r['outside_p95']:7.0f})  failed sessions {r['failed']}  "
+              f"RSS {r['rss_base'] / 2**20:.0f} → {r['rss_with_sessions'] / 2**20:.0f} MB "
+              f"({r['per_session_mb']:.2f} MB/session)  CPU/step server {r['server_cpu_ms_per_step']:.0f} ms "
+              f"browser {r['browser_cpu_ms_per_step']:.0f} ms  connections per backend "
+              f"{r['connections_per_backend']}  load {fmt_load(r['loadavg'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
