@@ -16,11 +16,38 @@ from ui import editing, export_ui, panels, selfstudy
 from ui import state as ui_state
 
 PROJECTOR_CSS = """<style>
+/* Projection mode (1024x768 and up): the graph and the current equation fill the screen in
+   large type; no chrome. Stepping stays on the keys (the hidden buttons keep their shortcuts):
+   right/left arrows, Page Down/Page Up (a presenter's clicker), Home/End. */
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
-.block-container {padding: 0.4rem 1rem 0 1rem !important; max-width: 100% !important;}
-html, body, [data-testid="stMarkdownContainer"] p {font-size: 22px !important;}
-.katex {font-size: 1.45em !important;}
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stHorizontalBlock"]:has(.st-key-next), .st-key-view_choice,
+.nnviz-code .ln, .nnviz-note {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.3rem 0.5rem 0 0.5rem !important;
+  max-width: 100% !important;}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.35rem !important;}
+[data-testid="stMain"]::before {box-shadow: none !important;}  /* no keyboard-focus frame */
+body, [data-testid="stMarkdownContainer"] p {font-size: 24px !important; line-height: 1.3 !important;}
+[data-testid="stMarkdownContainer"] p strong {font-size: 28px;}
+.stMarkdownBadge {font-size: 22px !important; padding: 0 0.3em !important;}
+/* the graph's column as wide as the graph is laid out for (FIG_WIDTH["projector"] = 560 px);
+   the equation column takes the rest */
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {gap: 1rem !important;}
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:first-child
+  {flex: 0 0 562px !important; width: 562px !important; max-width: 562px !important;}
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:last-child
+  {flex: 1 1 0 !important; min-width: 0 !important;}
+.katex-display .katex {font-size: 34px !important;}
+/* the formula with numbers (the second of two in a row) is wider: a size that fits */
+[data-testid="stElementContainer"]:has(.katex-display) + [data-testid="stElementContainer"] .katex-display .katex
+  {font-size: 24px !important;}
+/* a long formula wraps at its top-level = and operators instead of scrolling out of sight */
+.katex-display > .katex {white-space: normal !important;}
+.katex-display .katex .base {margin: 0.1em 0;}
+.katex-display {margin: 0.2em 0 calc(1rem + 0.2em) 0 !important;}  /* its container's margin is -1rem */
+/* the code panel shows only the line(s) running, indentation collapsed, wrapped */
+.nnviz-code {font-size: 19px !important; padding: 4px 0 !important;}
+.nnviz-code .hl {white-space: normal !important; overflow-wrap: anywhere;}
 </style>"""
 BASE_CSS = """<style>
 .st-key-clicker {display: none !important;}

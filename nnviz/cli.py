@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--digits", type=int, default=9, choices=range(2, 16), metavar="N",
                     help="significant digits shown (2-15, default 9)")
     ex.set_defaults(run=_explain)
+    _add_export(sub)
     return parser
 
 
@@ -58,6 +59,82 @@ def _explain(args) -> str:
     cfg, title = load_config(args.preset, args.config)
     trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     return trace.to_json(indent=1) + "\n" if args.json else explain_markdown(trace, title, args.digits)
+
+
+EXPORT_FORMATS = ("html", "png", "svg", "gif", "json")
+
+
+def _pixels(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{excerpt(text, 20)!r} is not a whole number of pixels") from None
+    if not 200 <= v <= 4000:
+        raise argparse.ArgumentTypeError(f"{v} is outside 200-4000 pixels")
+    return v
+
+
+def _add_export(sub) -> None:
+    ex = sub.add_parser("export", help="write the walk-through (HTML), a step (PNG/SVG), a GIF or the trace (JSON)",
+                        description="Export one backprop call: --format html is one offline page of every step "
+                                    "(open it in a browser, step with arrow keys / Page Up / Page Down); png/svg "
+                                    "one step; gif every step (or --update: the update animation); json the trace.")
+    src = ex.add_mutually_exclusive_group()
+    src.add_argument("--preset", choices=sorted(PRESETS), help="a built-in network (default: seed)")
+    src.add_argument("--config", metavar="FILE", help="a JSON config or nnviz trace file (≤ 64 KiB)")
+    ex.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="what to write")
+    ex.add_argument("--out", required=True, metavar="PATH", help="the file to write ('-': standard output)")
+    ex.add_argument("--step", type=int, metavar="N", help="png/svg: which step, 1 to the number of steps (default 1)")
+    ex.add_argument("--update", action="store_true", help="gif: the update animation instead of one frame per step")
+    ex.add_argument("--theme", choices=("light", "projector"), default="light",
+                    help="figure sizes: light (default) or projector (large type)")
+    ex.add_argument("--width", type=_pixels, default=1280, metavar="PX", help="png/svg/gif width (default 1280)")
+    ex.add_argument("--height", type=_pixels, default=720, metavar="PX", help="png/svg/gif height (default 720)")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    ex.set_defaults(run=_export)
+
+
+def _progress_bar(quiet: bool):
+    """A one-line text progress bar on stderr (redrawn in place), or None."""
+    if quiet:
+        return None
+
+    def show(done: int, total: int) -> None:
+        filled = round(30 * done / total)
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames{end}")
+        sys.stderr.flush()
+    return show
+
+
+def _export(args) -> str:
+    from . import export  # kaleido and plotly load only when exporting
+
+    if args.step is not None and args.format not in ("png", "svg"):
+        raise export.ExportError("--step applies to --format png or svg only.")
+    if args.update and args.format != "gif":
+        raise export.ExportError("--update applies to --format gif only.")
+    out = None if args.out == "-" else export.check_writable(args.out)
+    cfg, title = load_config(args.preset, args.config)
+    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    size, bar = {"width": args.width, "height": args.height, "theme": args.theme}, _progress_bar(args.quiet)
+    if args.format == "html":
+        data = export.walkthrough_html(trace, f"nnviz — {title}", theme=args.theme).encode()
+    elif args.format == "json":
+        data = export.trace_json(trace).encode()
+    elif args.format == "gif":
+        data = (export.update_gif if args.update else export.walkthrough_gif)(trace, progress=bar, **size)
+    else:
+        step = 1 if args.step is None else args.step
+        if not 1 <= step <= len(trace):
+            raise export.ExportError(f"--step {step} does not exist: this network's call has steps 1 to {len(trace)}.")
+        data = export.step_image(trace, step - 1, args.format, **size)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return ""
+    export.write_file(out, data)
+    return f"Wrote {out} ({len(data):,} bytes, {args.format}).\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,15 +1,113 @@
 """Downloads (HTML walk-through, PNG/SVG/GIF, JSON trace) and JSON upload, in the sidebar.
 
-(Stubs: filled in by the export work; app.py already calls these.)
+Every download is made only when its button is clicked (``st.download_button`` with a
+callable ``data``, run on a worker thread), so stepping never waits for an export; results
+are cached by the config's JSON text.  The upload goes through ``nnviz.config.Config``
+(JSON only, at most 64 KiB — never pickle); a bad file leaves the current network as it is.
 """
 from __future__ import annotations
 
+import streamlit as st
+
+from nnviz import export
+from nnviz.config import MAX_JSON_BYTES, Config, ConfigError, excerpt
+from nnviz.presets import PRESETS
 from nnviz.trace import Trace
+
+from . import editing
+from .panels import md_escape
+
+
+# ---- cached exports (keyed by the validated config's JSON; traces are re-run, ms) --------
+@st.cache_data(max_entries=8, show_spinner=False)
+def html_bytes(cfg_json: str, title: str) -> bytes:
+    return export.walkthrough_html(export.load_trace(cfg_json), title=title).encode()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def json_bytes(cfg_json: str) -> bytes:
+    return export.trace_json(export.load_trace(cfg_json)).encode()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def step_image_bytes(cfg_json: str, i: int, fmt: str, theme: str) -> bytes:
+    return export.step_image(export.load_trace(cfg_json), i, fmt, theme=theme)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def gif_bytes(cfg_json: str, which: str, theme: str) -> bytes:
+    trace = export.load_trace(cfg_json)
+    return (export.update_gif if which == "update" else export.walkthrough_gif)(trace, theme=theme)
+
+
+def _names(ss) -> tuple[str, str]:
+    """(file-name stem, page title): the preset's (from a fixed list), or 'edited'."""
+    if ss.ui.get("cfg") is None:
+        return f"nnviz-{ss.ui['preset']}", f"nnviz — {PRESETS[ss.ui['preset']].title}"
+    return "nnviz-edited", "nnviz — edited network"
 
 
 def export_ui(ss, cfg_json: str, trace: Trace, i: int, theme: str) -> None:
-    """Download buttons for the current view."""
+    """Download buttons for the current view (each file is made when its button is clicked)."""
+    (stem, title), step = _names(ss), f"step{i + 1:02d}"
+    with st.expander("Download", expanded=False, icon=":material/download:"):
+        kw = {"on_click": "ignore", "width": "stretch"}
+        st.download_button(
+            "Walk-through (HTML, offline)", data=lambda: html_bytes(cfg_json, title),
+            file_name=f"{stem}-walkthrough.html", mime="text/html", key="dl_html", icon=":material/slideshow:",
+            help="One self-contained page of every step and the update: open it in any browser, "
+                 "no network needed; step with → / ← or Page Down / Page Up.", **kw)
+        images = export.images_available()
+        st.caption(f"Images of step {i + 1} of {len(trace)} and animations"
+                   + ("" if images else " — unavailable here: image export needs Chromium "
+                      "(/usr/bin/chromium)."))
+        c1, c2 = st.columns(2)
+        c1.download_button("Step PNG", data=lambda: step_image_bytes(cfg_json, i, "png", theme),
+                           file_name=f"{stem}-{step}.png", mime="image/png", key="dl_png",
+                           disabled=not images, help="This step's graph, 1280×720", **kw)
+        c2.download_button("Step SVG", data=lambda: step_image_bytes(cfg_json, i, "svg", theme),
+                           file_name=f"{stem}-{step}.svg", mime="image/svg+xml", key="dl_svg",
+                           disabled=not images, help="This step's graph as a vector image", **kw)
+        c3, c4 = st.columns(2)
+        c3.download_button("Steps GIF", data=lambda: gif_bytes(cfg_json, "steps", theme),
+                           file_name=f"{stem}-steps.gif", mime="image/gif", key="dl_gif",
+                           disabled=not images, help=f"One frame per step ({len(trace)} frames; "
+                                                     "takes a few seconds)", **kw)
+        c4.download_button("Update GIF", data=lambda: gif_bytes(cfg_json, "update", theme),
+                           file_name=f"{stem}-update.gif", mime="image/gif", key="dl_update_gif",
+                           disabled=not images, help="The update animation (takes a few seconds)", **kw)
+        st.download_button("Trace (JSON)", data=lambda: json_bytes(cfg_json), file_name=f"{stem}-trace.json",
+                           mime="application/json", key="dl_json", icon=":material/data_object:",
+                           help="Every step's numbers; load it back with “Load a network” above.", **kw)
+
+
+# ---- upload -----------------------------------------------------------------------------
+def _on_upload(ss) -> None:
+    f = ss.get("upload")
+    if f is None:
+        ss.pop("upload_msg", None)
+        return
+    name = md_escape(excerpt(f.name, 60))
+    try:
+        if f.size > MAX_JSON_BYTES:
+            raise ConfigError(f"The file is {f.size:,} bytes; at most {MAX_JSON_BYTES:,} bytes (64 KiB) are allowed.")
+        cfg = Config.from_json(f.getvalue()[: MAX_JSON_BYTES + 1])
+    except ConfigError as e:
+        ss.upload_msg = ("error", f"Could not load {name}: {md_escape(str(e))} The current network is unchanged.")
+        return
+    editing.set_config(ss, cfg, reset_editors=True)
+    ss.ui["step"] = 0
+    ss.history, ss.example_index = [], 0
+    ss.upload_msg = ("ok", f"Loaded {name}: network {'-'.join(map(str, cfg.sizes))}, {cfg.activation}, "
+                           f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}.")
 
 
 def upload_ui(ss) -> None:
     """Load a JSON config or trace; on success make it the current network (via ui.editing)."""
+    st.file_uploader("Load a network (JSON config or trace, ≤ 64 KiB)", type=["json"], key="upload",
+                     on_change=_on_upload, args=(ss,),
+                     help="A file saved with “Trace (JSON)” or `python -m nnviz export --format json`, "
+                          "or a config with sizes, weights, biases, x, y, eta.")
+    msg = ss.pop("upload_msg", None)
+    if msg:
+        (st.success if msg[0] == "ok" else st.error)(msg[1], icon="✅" if msg[0] == "ok" else "🚫")

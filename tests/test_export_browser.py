@@ -1,0 +1,202 @@
+"""Real browser: the exported HTML walk-through offline, and projection mode's keys.
+
+* The walk-through is opened from a file with every request routed: anything but the file
+  itself is aborted and counted (none may be attempted); every step is reached by keyboard
+  and shows its plotly graph and KaTeX formulas.
+* Projection mode at 1024×768: → / Page Down / ← / Page Up step (the Page keys through the
+  ``clicker`` buttons, which are display:none), the step controls are hidden, the graph and
+  the current equation are on screen in large type.
+
+Screenshots go to ``tmp_path``; with ``NNVIZ_WRITE_ASSETS=1`` they (re)write
+``assets/walkthrough.png`` and ``assets/projector.png``.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import REPO_ROOT, assert_no_streamlit_exception, wait_for_app_run
+from nnviz.export import walkthrough_html
+from nnviz.presets import PRESETS
+from nnviz.trace import trace_backprop
+
+pytestmark = pytest.mark.browser
+
+CFG = PRESETS["seed"].config
+TRACE = trace_backprop(CFG.network(), CFG.x_array, CFG.y_array, CFG.eta)
+N = len(TRACE)
+STEP_RE = re.compile(r"^Step \d+ of \d+$")
+
+
+def shot_path(tmp_path: Path, name: str) -> Path:
+    if os.environ.get("NNVIZ_WRITE_ASSETS") == "1":
+        (REPO_ROOT / "assets").mkdir(exist_ok=True)
+        return REPO_ROOT / "assets" / name
+    return tmp_path / name
+
+
+# ---- the offline walk-through ------------------------------------------------------------
+@pytest.fixture
+def walkthrough(browser, tmp_path):
+    """(page, requests): the exported page opened from a file, every other request aborted."""
+    path = tmp_path / "walkthrough.html"
+    path.write_text(walkthrough_html(TRACE), encoding="utf-8")
+    url = path.as_uri()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    requests, problems = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def route(r):
+        if r.request.url.split("#")[0] == url:
+            r.continue_()
+        else:
+            r.abort()
+    page.route("**/*", route)
+    page.goto(url)
+    yield page, requests, problems, url
+    context.close()
+
+
+def slide_state(page) -> dict:
+    return page.evaluate("""() => {
+        const s = document.querySelectorAll('.slide:not([hidden])');
+        const cur = s[0];
+        return {visible: s.length, label: document.getElementById('counter').textContent,
+                id: cur.id, plot: !!cur.querySelector('.js-plotly-plot .main-svg'),
+                traces: cur.querySelector('.js-plotly-plot') ? cur.querySelector('.js-plotly-plot').data.length : 0,
+                katex: cur.querySelectorAll('.katex').length,
+                katexErrors: cur.querySelectorAll('.katex-error').length,
+                code: cur.querySelectorAll('.nnviz-code .hl').length};
+    }""")
+
+
+def wait_slide(page, label: str) -> dict:
+    expect(page.locator("#counter")).to_have_text(label)
+    page.wait_for_function("() => !!document.querySelector('.slide:not([hidden]) .js-plotly-plot .main-svg')")
+    return slide_state(page)
+
+
+def test_walkthrough_steps_by_keyboard_offline(walkthrough, tmp_path):
+    page, requests, problems, url = walkthrough
+    for i in range(N):
+        st = wait_slide(page, f"Step {i + 1} of {N}")
+        assert st["visible"] == 1 and st["id"] == f"step-{i + 1}"
+        assert st["plot"] and st["traces"] > 5, st
+        assert st["katex"] >= 2 and st["katexErrors"] == 0, st   # symbolic + numeric formula
+        assert st["code"] >= 1, st                               # the seed line(s) highlighted
+        if i == 9:
+            page.screenshot(path=str(shot_path(tmp_path, "walkthrough.png")))
+        page.keyboard.press("ArrowRight" if i % 2 else "PageDown")
+    st = wait_slide(page, "Update animation")
+    assert st["id"] == "update" and st["katex"] >= 1
+    frames = page.evaluate("() => document.querySelector('#update .js-plotly-plot')._transitionData._frames.length")
+    assert frames == 20
+    page.keyboard.press("ArrowRight")  # past the end: stays
+    wait_slide(page, "Update animation")
+    # back, and the other keys
+    page.keyboard.press("PageUp")
+    wait_slide(page, f"Step {N} of {N}")
+    page.keyboard.press("ArrowLeft")
+    wait_slide(page, f"Step {N - 1} of {N}")
+    page.keyboard.press("Home")
+    wait_slide(page, f"Step 1 of {N}")
+    page.keyboard.press("End")
+    wait_slide(page, "Update animation")
+    page.keyboard.press("Space")
+    # ...and the on-page buttons
+    page.get_by_role("button", name="First").click()
+    wait_slide(page, f"Step 1 of {N}")
+    expect(page.get_by_role("button", name="◀ Prev")).to_be_disabled()
+    page.get_by_role("button", name="Next ▶").click()
+    wait_slide(page, f"Step 2 of {N}")
+    page.get_by_role("button", name="Last").click()
+    wait_slide(page, "Update animation")
+    # the update animation plays in the page
+    page.locator("#update .updatemenu-item-text", has_text="Play").click()
+    page.wait_for_function("() => document.querySelector('#update .js-plotly-plot').layout.sliders[0].active >= 5",
+                           timeout=10_000)
+    # nothing was requested but the file itself; no error or CSP violation in the console
+    assert requests == [url], requests
+    assert problems == [], problems
+
+
+def test_walkthrough_opens_at_the_step_in_its_address(walkthrough):
+    page, requests, problems, url = walkthrough
+    page.goto(url + "#7")
+    st = wait_slide(page, f"Step 7 of {N}")
+    assert st["id"] == "step-7"
+    page.keyboard.press("ArrowRight")
+    wait_slide(page, f"Step 8 of {N}")
+    assert page.evaluate("location.hash") == "#8"
+
+
+# ---- projection mode in the app ------------------------------------------------------------
+def heading(page):
+    return page.locator('[data-testid="stMarkdownContainer"] strong').filter(has_text=STEP_RE)
+
+
+def expect_step(page, i: int, timeout_ms: float = 15_000) -> None:
+    expect(heading(page)).to_have_text(f"Step {i + 1} of {N}", timeout=timeout_ms)
+    wait_for_app_run(page, settle_ms=0)
+    page.locator('[data-testid="stMain"] .js-plotly-plot .main-svg').first.wait_for()
+    assert_no_streamlit_exception(page)
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    vw, vh = page.viewport_size["width"], page.viewport_size["height"]
+    return box is not None and box["x"] >= 0 and box["y"] >= 0 and \
+        box["x"] + box["width"] <= vw + 1 and box["y"] + box["height"] <= vh + 1
+
+
+def test_projection_mode_steps_with_clicker_and_arrow_keys(page, streamlit_server, tmp_path):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{streamlit_server}/?projector=1", wait_until="domcontentloaded")
+    wait_for_app_run(page, timeout_ms=60_000)
+    expect_step(page, 0, timeout_ms=30_000)
+    heading(page).click()  # focus on the page body, as after a presenter's first click
+    # the clicker's buttons are display:none, and so is the row of step controls
+    for key in ("pgdn", "pgup", "next", "prev", "scrub"):
+        assert page.locator(f".st-key-{key}").evaluate(
+            "e => { for (; e; e = e.parentElement) if (getComputedStyle(e).display === 'none') return true; return false; }"), key
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator('header[data-testid="stHeader"]')).to_be_hidden()
+    for key, i in (("PageDown", 1), ("PageDown", 2), ("ArrowRight", 3), ("PageUp", 2), ("ArrowLeft", 1),
+                   ("PageUp", 0), ("PageUp", 0), ("End", N - 1), ("Home", 0)):
+        page.keyboard.press(key)
+        if key == "PageUp" and i == 0:
+            page.wait_for_timeout(300)
+        expect_step(page, i)
+    for i in range(1, 10):  # to δ¹ (a long numeric formula), one press per rerun
+        page.keyboard.press("PageDown")
+        expect_step(page, i)
+    page.wait_for_timeout(300)
+    # the graph and the current equation (symbolic and numeric) are on screen, whole
+    graph = page.locator('[data-testid="stMain"] .js-plotly-plot').first
+    assert in_view(page, graph)
+    formulas = page.locator('[data-testid="stMain"] .katex-display')
+    assert formulas.count() == 2 and all(in_view(page, formulas.nth(k)) for k in range(2))
+    for k in range(2):  # nothing scrolled out of sight: every piece of the formula inside its box
+        assert formulas.nth(k).evaluate("""e => { const r = e.getBoundingClientRect();
+            return e.scrollLeft === 0 && [...e.querySelectorAll('.katex-html .base')].every(b => {
+                const q = b.getBoundingClientRect(); return q.left >= r.left - 1 && q.right <= r.right + 1; }); }""")
+    # large type: heading, explanation, formulas
+    size = lambda loc: float(loc.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))  # noqa: E731
+    assert size(heading(page)) >= 26
+    expl = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p').filter(has_text="transpose")
+    assert size(expl.first) >= 22
+    assert size(formulas.nth(0).locator(".katex").first) >= 30
+    # the code panel shows just the running line(s)
+    assert page.locator(".nnviz-code .hl").first.is_visible()
+    assert not page.locator(".nnviz-code .ln").first.is_visible()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shot_path(tmp_path, "projector.png")))
+    assert "projector=1" in page.url and "step=9" in page.url
