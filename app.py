@@ -53,6 +53,10 @@ BASE_CSS = """<style>
 .st-key-clicker {display: none !important;}
 .block-container {padding-top: 3.4rem !important; padding-bottom: 1rem !important;}
 .katex-display {overflow-x: auto; overflow-y: hidden; padding: 2px 0;}
+/* too wide for its column: a formula wraps at its top-level = and operators, a seed line
+   wraps with its continuation 6 columns into the code (nothing hidden off the edge) */
+.katex-display > .katex {white-space: normal;}
+div.nnviz-code div {white-space: pre-wrap; padding-left: calc(8px + 9ch); text-indent: -9ch;}
 </style>"""
 
 

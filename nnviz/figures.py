@@ -301,15 +301,18 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
             _ring(sc, st.reads_nodes, INK, sc.grow[0], th.ring, "reads (nodes)"),
             *_legend(sc, th, "∇w" if grad else "w")]
     notes += _node_notes(sc, ns, th)
-    if len(placed[1]) < trace.output_layer:
+    hidden = len(placed[1]) < trace.output_layer
+    if hidden:  # right under the plot; the legend moves below it (it wraps to 1-3 rows)
         notes.append({"x": 0, "y": 0, "xref": "paper", "yref": "paper", "xanchor": "left",
-                      "yanchor": "top", "yshift": -1.9 * th.font - 10, "showarrow": False,
+                      "yanchor": "top", "yshift": -2, "showarrow": False,
                       "font": {"size": th.font, "color": GREY}, "name": "note",
                       "text": "some edge labels hidden: hover an edge for its values"})
     title = f"Step {st.step + 1}/{len(trace)} · " + re.sub(
         r"\^(\w+)", r"<sup>\1</sup>", st.title.replace("nabla_", "∇"))
-    return go.Figure(data=data, layout=_layout(sc, trace, th, title, notes, st.reads_target),
-                     _validate=VALIDATE)
+    layout = _layout(sc, trace, th, title, notes, st.reads_target)
+    if hidden:
+        layout["legend"]["y"] = -(1.5 * th.font + 6) / (sc.height - sc.margin["t"] - sc.margin["b"])
+    return go.Figure(data=data, layout=layout, _validate=VALIDATE)
 
 
 def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
