@@ -13,7 +13,6 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .functions import ACTIVATIONS, COSTS
 from .network import Network
 
 MAX_LAYERS = 5

@@ -26,7 +26,7 @@ def symbolic(kind: str, l: int, L: int, view: str, act_name: str, cost: str) -> 
     S, P = act.latex, _prime_symbol(act)
     if view == "scalar":
         table = {
-            "input": rf"a^{{0}}_j = x_j",
+            "input": r"a^{0}_j = x_j",
             "z": rf"z^{{{l}}}_j = \sum_k w^{{{l}}}_{{jk}}\, a^{{{l-1}}}_k + b^{{{l}}}_j",
             "a": rf"a^{{{l}}}_j = {S}(z^{{{l}}}_j)",
             "sp": rf"{P}(z^{{{l}}}_j)",

@@ -1,36 +1,24 @@
 """Streamlit AppTest: the app's fast UI layer, without a browser."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nnviz.presets import PRESETS
 from nnviz.trace import trace_backprop
 from ui.panels import two_lines
 from ui.state import encode_config
 
-TIMEOUT = 30
-APP = Path(__file__).resolve().parent.parent / "app.py"
+from apptest_support import latex_shown, make_app
 
 
-def make_app(**params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
 
 
 def preset_trace(name):
     cfg = PRESETS[name].config
     return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
 
-
-def latex_shown(at) -> list[str]:
-    """The LaTeX of every st.latex element, without the $$ fences AppTest keeps."""
-    return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
 
 
 def step_of(at) -> int:

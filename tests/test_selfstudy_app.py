@@ -1,7 +1,6 @@
 """Streamlit AppTest: the self-study panels (predict-then-reveal, checks, mistakes, training)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,25 +10,17 @@ from nnviz.numfmt import bmatrix, fmt
 from nnviz.predict import pick_target
 from nnviz.presets import MAZUR_PUBLISHED, PRESETS
 from nnviz.trace import trace_backprop
+from ui.panels import two_lines
 from ui.state import encode_config
 
-TIMEOUT = 60
-APP = Path(__file__).resolve().parent.parent / "app.py"
+from apptest_support import latex_shown, make_app
 
 
-def make_app(**params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
 
 
 def trace_of(cfg):
     return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
 
-
-def latex_shown(at) -> list[str]:
-    return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
 
 
 def guess_box(at):
@@ -60,13 +51,13 @@ def test_a_correct_prediction_scores_once_and_reveals_the_numbers():
     target = pick_target(step, rng=1)
     at = make_app(mode="predict", step="1")
     assert not at.exception
-    assert step.latex_numbers() not in latex_shown(at), "the numbers stay hidden until answered"
+    assert two_lines(step.latex_numbers()) not in latex_shown(at), "the numbers stay hidden until answered"
     assert any(target.latex in m.value for m in at.markdown), "the prompt names the entry to predict"
     predict(at, 1, fmt(target.value, 5))
     assert not at.exception
     assert at.success and "Right" in at.success[0].value and "Counted as right within" in at.success[0].value
     assert score(at) == {"attempted": 1, "correct": 1}
-    assert step.latex_numbers() in latex_shown(at), "revealed: the equation shows its numbers"
+    assert two_lines(step.latex_numbers()) in latex_shown(at), "revealed: the equation shows its numbers"
     assert guess_box(at) is None, "an answered step cannot be answered (and scored) again"
     metric = next(m for m in at.metric if m.label == "Score")
     assert metric.value == "1 / 1"
@@ -83,8 +74,8 @@ def test_a_wrong_prediction_does_not_score_and_shows_the_correct_computation():
     assert at.error and "Not quite" in at.error[0].value
     assert score(at) == {"attempted": 1, "correct": 0}
     shown = latex_shown(at)
-    assert step.latex_numbers("scalar", target.j, target.k or 0) in shown, "the right computation"
-    assert step.latex_numbers() in shown
+    assert two_lines(step.latex_numbers("scalar", target.j, target.k or 0)) in shown, "the right computation"
+    assert two_lines(step.latex_numbers()) in shown
 
 
 @pytest.mark.parametrize("text", ["banana", "1/3", "12%", ""])
@@ -97,7 +88,7 @@ def test_unreadable_text_warns_keeps_the_text_and_is_not_scored(text):
     assert not at.error and not any("Right" in e.value for e in at.success)
     assert score(at) == {"attempted": 0, "correct": 0}
     assert guess_box(at) is not None and guess_box(at).value == text, "nothing typed is lost"
-    assert step.latex_numbers() not in latex_shown(at), "still hidden"
+    assert two_lines(step.latex_numbers()) not in latex_shown(at), "still hidden"
     # ... and a readable answer afterwards is scored normally.
     predict(at, 3, fmt(pick_target(step, rng=3).value, 6))
     assert score(at) == {"attempted": 1, "correct": 1}
@@ -115,13 +106,13 @@ def test_hints_come_formula_first_then_numbers_and_reveal_is_not_scored():
     assert not at.exception
     assert score(at) == {"attempted": 0, "correct": 0}
     assert at.session_state["ss_skipped"] == 1
-    assert SEED_TRACE[3].latex_numbers() in latex_shown(at)
+    assert two_lines(SEED_TRACE[3].latex_numbers()) in latex_shown(at)
 
 
 def test_the_input_step_needs_no_prediction():
     at = make_app(mode="predict", step="0")
     assert not at.exception and guess_box(at) is None
-    assert SEED_TRACE[0].latex_numbers() in latex_shown(at)
+    assert two_lines(SEED_TRACE[0].latex_numbers()) in latex_shown(at)
 
 
 # ---- checks below the explorer -------------------------------------------------------

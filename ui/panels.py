@@ -24,6 +24,12 @@ def _go(ss, i: int) -> None:
     ss.ui["step"] = i
 
 
+def _move(ss, delta: int, n: int) -> None:
+    """Step from the *current* step: rapid key presses each count, even if they arrive
+    before the page has redrawn."""
+    ss.ui["step"] = min(max(ss.ui["step"] + delta, 0), n - 1)
+
+
 def _on_scrub(ss) -> None:
     ss.ui["step"] = ss.scrub - 1
 
@@ -36,10 +42,10 @@ def step_controls_ui(ss, n: int) -> int:
     cols = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")  # "First Home" fits at 1024 px
     cols[0].button("First", icon=":material/first_page:", key="first", help="First step (Home)", on_click=_go, args=(ss, 0),
                    shortcut="Home", disabled=i == 0, width="stretch")
-    cols[1].button("Prev", icon=":material/chevron_left:", key="prev", help="Previous step (← or Page Up)", on_click=_go,
-                   args=(ss, max(i - 1, 0)), shortcut="Left", disabled=i == 0, width="stretch")
-    cols[2].button("Next", icon=":material/chevron_right:", key="next", help="Next step (→ or Page Down)", on_click=_go,
-                   args=(ss, min(i + 1, n - 1)), shortcut="Right", disabled=i == n - 1,
+    cols[1].button("Prev", icon=":material/chevron_left:", key="prev", help="Previous step (← or Page Up)", on_click=_move,
+                   args=(ss, -1, n), shortcut="Left", disabled=i == 0, width="stretch")
+    cols[2].button("Next", icon=":material/chevron_right:", key="next", help="Next step (→ or Page Down)", on_click=_move,
+                   args=(ss, 1, n), shortcut="Right", disabled=i == n - 1,
                    width="stretch", type="primary")
     cols[3].button("Last", icon=":material/last_page:", key="last", help="Last step (End)", on_click=_go, args=(ss, n - 1),
                    shortcut="End", disabled=i == n - 1, width="stretch")
@@ -48,9 +54,8 @@ def step_controls_ui(ss, n: int) -> int:
                   label_visibility="collapsed", help="Drag to any step of the call")
     # A presenter's clicker sends Page Down / Page Up: the same moves, on keys only.
     with st.container(key="clicker"):
-        st.button("next-page", key="pgdn", on_click=_go, args=(ss, min(i + 1, n - 1)),
-                  shortcut="PageDown")
-        st.button("prev-page", key="pgup", on_click=_go, args=(ss, max(i - 1, 0)), shortcut="PageUp")
+        st.button("next-page", key="pgdn", on_click=_move, args=(ss, 1, n), shortcut="PageDown")
+        st.button("prev-page", key="pgup", on_click=_move, args=(ss, -1, n), shortcut="PageUp")
     return i
 
 
