@@ -75,7 +75,9 @@ def cached_trace(cfg_json: str) -> Trace:
 
 # Figures: st.cache_resource, not cache_data: a cache_data hit unpickles the figure, and
 # unpickling a plotly Figure re-validates every property (slower than building it; see
-# bench/RESULTS.md).  The cached figure is shared read-only (st.plotly_chart only reads it).
+# bench/RESULTS.md).  The cached figure is shared read-only: st.plotly_chart only serialises
+# it, and theme=None keeps Streamlit's front end from restyling it (its theme would replace
+# our colour scale).
 @st.cache_resource(max_entries=2048, show_spinner=False)
 def cached_step_figure(cfg_json: str, i: int, theme: str):
     return step_figure(cached_trace(cfg_json), i, theme=theme, width=FIG_WIDTH[theme])
@@ -154,10 +156,10 @@ def explorer_ui() -> None:
         shown = i if revealed else i - 1  # before the reveal: the values known before step i
         if step.phase == "update" and revealed:
             st.plotly_chart(cached_update_figure(cfg_json, theme), key="update_fig",
-                            config={"displayModeBar": False})
+                            config={"displayModeBar": False}, theme=None)
         elif shown >= 0:
             st.plotly_chart(cached_step_figure(cfg_json, shown, theme), key="graph",
-                            config={"displayModeBar": False})
+                            config={"displayModeBar": False}, theme=None)
         if not projector:
             st.markdown(panels.md_escape(step.explanation))
     if step.phase == "update" and revealed and not projector:
@@ -207,7 +209,8 @@ def repeat_ui() -> None:
         st.caption(f"Cost on this example before the update: C = {trace.cost_value:.6g}")
     with c2:
         if ss.history:
-            st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False})
+            st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False},
+                            theme=None)
 
 
 def main() -> None:
