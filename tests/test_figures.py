@@ -86,7 +86,7 @@ def _check_labels(trace, i, fig):
     for (l, j, k), lines in edges.items():
         assert _num(lines[0]) == fmt(trace.weights[l - 1][j, k])
         for line in lines[1:]:
-            sym, value = line.split(" ")
+            sym, value = line[0], line[1:].strip()  # "∇ −0.08883" or, compact, "∇−0.08883"
             name = {"∇": f"nabla_w^{l}", "→": f"new_w^{l}"}[sym]
             assert _num(value) == fmt(known[name][j, k])
     targets = {a.name: a.text for a in fig.layout.annotations if (a.name or "").startswith("target:")}
@@ -201,7 +201,7 @@ def test_update_animation(seed):
     buttons = [b for m in fig.layout.updatemenus for b in m.buttons]
     labels = [b.label for b in buttons]
     assert "▶ Play" in labels and "❚❚ Pause" in labels
-    speeds = {b.label: b.args[1]["frame"]["duration"] for b in buttons if b.label.startswith("speed")}
+    speeds = {b.name: b.args[1]["frame"]["duration"] for b in buttons if (b.name or "").startswith("speed")}
     assert speeds["speed 0.5×"] == 2 * speeds["speed 1×"] == 4 * speeds["speed 2×"]
     steps = fig.layout.sliders[0].steps
     assert [s.args[0][0] for s in steps] == [f.name for f in fig.frames]
@@ -244,3 +244,75 @@ def test_png_export_without_network(seed, tmp_path):
         kaleido.stop_sync_server(silence_warnings=True)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     assert figures.THEMES["projector"].label >= 20
+
+
+# ---- the app's layouts: 660 px (light) and 560 px (projector) --------------------------
+APP_WIDTHS = (("light", 660), ("projector", 560))
+# still hidden at the app's widths (the note says so): layer 1 of the seed's 3-2-1 is crowded
+CROWDED = {("seed", "light"), ("seed", "projector"), ("mazur", "projector")}
+
+
+def _shown(fig) -> set:
+    return {(l, k, j) for l, j, k in _edge_labels(fig.layout.annotations)}
+
+
+@pytest.mark.parametrize("theme,width", APP_WIDTHS)
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_labels_of_the_edges_a_step_reads_or_writes(name, theme, width):
+    """Every step: the edges it reads or writes show their numbers; anything hidden has the note."""
+    t = _trace(PRESETS[name].config)
+    missing = []
+    for i in range(len(t)):
+        fig = step_figure(t, i, theme=theme, width=width)
+        _check_labels(t, i, fig)
+        shown, n = _shown(fig), sum(a * b for a, b in zip(t.sizes, t.sizes[1:]))
+        assert (len(shown) < n) == any(a.name == "note" for a in fig.layout.annotations)
+        assert all(a.font.size >= max(10, round(0.72 * figures.THEMES[theme].label))
+                   for a in fig.layout.annotations if (a.name or "").startswith("edge:"))
+        st = figures.graph_state(t, i)
+        for u, v in st.reads_edges | st.writes_edges:
+            if (v[1], u[2], v[2]) not in shown:
+                missing.append((i, v[1], v[2], u[2]))
+    if (name, theme) in CROWDED:
+        pytest.xfail(f"labels still hidden on crowded steps: {missing}")
+    assert not missing
+
+
+@pytest.mark.parametrize("theme,width", APP_WIDTHS)
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_update_animation_labels_every_weight(name, theme, width):
+    t = _trace(PRESETS[name].config)
+    fig = update_animation_figure(t, theme=theme, width=width, n_frames=3)
+    n = sum(a * b for a, b in zip(t.sizes, t.sizes[1:]))
+    for f in fig.frames:
+        got = len(_edge_labels(f.layout.annotations))
+        assert got == n or any(a.name == "note" for a in fig.layout.annotations)
+    if (name, theme) == ("seed", "projector") and len(_edge_labels(fig.frames[0].layout.annotations)) < n:
+        pytest.xfail("the seed's layer 1 is too crowded at 560 px in the projector theme")
+    assert len(_edge_labels(fig.frames[0].layout.annotations)) == n
+
+
+@pytest.mark.parametrize("theme,width", APP_WIDTHS + (("light", 500),))
+def test_nodes_and_rings_are_not_clipped(seed, theme, width):
+    """Markers may draw into the margin, and the left margin holds the largest ring: a
+    column narrower than the layout (the chart is stretched to it) never cuts a node."""
+    for fig in (step_figure(seed, 11, theme=theme, width=width), update_animation_figure(seed, theme=theme, width=width)):
+        marks = [tr for tr in fig.data if tr.name in NODE_TRACES or (tr.name or "").endswith("(nodes)")]
+        assert marks and all(tr.cliponaxis is False for tr in marks)
+        ring = max(tr.marker.size + (tr.marker.line.width or 0) for tr in marks) / 2
+        assert fig.layout.margin.l >= ring
+
+
+@pytest.mark.parametrize("theme,width", APP_WIDTHS)
+def test_title_and_buttons_fit_the_width(seed, theme, width):
+    text_w = figures._text_w
+    for fig in [step_figure(seed, i, theme=theme, width=width) for i in range(len(seed))] + [
+            update_animation_figure(seed, theme=theme, width=width)]:
+        title = fig.layout.title
+        assert title.x * width + text_w(title.text, title.font.size) <= width - 4, title.text
+    m = fig.layout.margin
+    plot_w = width - m.l - m.r
+    left, right = [sum(text_w(b.label, menu.font.size) + figures.BUTTON_PAD for b in menu.buttons)
+                   + menu.pad.r for menu in fig.layout.updatemenus]
+    assert left + right <= plot_w + m.r  # Play/Pause and the speeds side by side
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
