@@ -1,11 +1,14 @@
 """Real browser: predict-then-reveal, the check panels and the training view.
 
-Screenshots at 1280×800 go to assets/: predict.png (question + hint), predict_verdict.png,
+Screenshots at 1280×800 go to assets/ when NNVIZ_WRITE_ASSETS=1: predict.png (question + hint), predict_verdict.png,
 gradcheck.png, reference.png, mistakes.png, training.png.
 """
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -29,10 +32,13 @@ def open_app(page, base_url: str, query: str) -> None:
 
 
 def shot(page, name: str) -> None:
-    ASSETS.mkdir(exist_ok=True)
+    """Screenshot into assets/ with NNVIZ_WRITE_ASSETS=1, else a temporary folder (an
+    ordinary run never dirties the tree)."""
+    folder = ASSETS if os.environ.get("NNVIZ_WRITE_ASSETS") == "1" else Path(tempfile.gettempdir())
+    folder.mkdir(exist_ok=True)
     page.mouse.move(VIEWPORT["width"] - 2, VIEWPORT["height"] - 2)  # no hover tooltips
     page.wait_for_timeout(400)  # let charts and KaTeX settle
-    page.screenshot(path=str(ASSETS / name))
+    page.screenshot(path=str(folder / name))
 
 
 SCROLL_TO_TOP_JS = """(e, margin) => {
