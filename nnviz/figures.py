@@ -8,226 +8,29 @@ annotations are named "edge:l:j:k" (edge labels), "node:l:j" (labels above small
 "target:j", "layer:l", "note".  Node traces: "nodes" (on the colour scale), "nodes
 (other)", "nodes (not computed)"; highlights "reads (nodes)", "writes (nodes)", "reads
 (edges)", "writes (edges)"; node customdata is [l, j].
+Layout in px (themes, geometry) is ``nnviz.figure_layout``; label placement ``nnviz.labels``.
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import namedtuple
-from types import MappingProxyType
 
 import numpy as np
 import plotly.graph_objects as go
 
-from .graph import graph_state, layer_title, network_graph, signed, update_state
+from .figure_layout import THEMES, Theme, _Scene, _scene, _theme, _wrap  # noqa: F401 - THEMES is public
+from .graph import graph_state, layer_title, update_state
+from .labels import _clearance, _compact, _label_boxes, _place, _text
 from .numfmt import fmt
 
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 POS, NEG, ZERO, GOLD, INK, GREY = "#2166ac", "#b2182b", "#8c8c8c", "#e69f00", "#111111", "#555555"
 COLORSCALE = "RdBu"  # ColorBrewer diverging, colour-blind safe: red < 0 < blue
-_TS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.45, 0.55, 0.26, 0.74, 0.36, 0.64, 0.2, 0.8)  # label spots
 # plotly's per-property validation of our own fixed property names is 2/3 of a figure's
 # build time (bench/RESULTS.md), so figures are built unvalidated; the JSON is the same.
 # Set ``VALIDATE = True`` (e.g. in a test) to have plotly check every property again.
 VALIDATE = False
 _SCALE = [list(c) for c in go.scatter.Marker(colorscale=COLORSCALE).colorscale]  # as validated
-
-
-# Sizes in px: font (legend, colour bar, hover), label (node/edge/target labels), title,
-# node (largest node diameter), edge ((thinnest, thickest) edge), ring (highlight line),
-# size ((width, height) assumed when not given), row (default height per neuron row).
-Theme = namedtuple("Theme", "font label title node edge ring size row")
-THEMES = MappingProxyType({
-    "light": Theme(13, 13, 16, 76, (0.8, 7.0), 3.0, (960, 560), 110),
-    "projector": Theme(20, 20, 24, 112, (1.5, 11.0), 5.0, (1024, 768), 150),
-})
-
-
-def _theme(name: str) -> Theme:
-    if name in THEMES:
-        return THEMES[name]
-    raise ValueError(f"Unknown theme {name!r}; choose one of: {', '.join(THEMES)}.")
-
-
-def _text_w(text: str, size: float) -> float:
-    """Rough width (px) of the widest line of Arial text at ``size`` px."""
-    em = {".": 0.28, ",": 0.28, ":": 0.28, " ": 0.28, "+": 0.59, "−": 0.59, "=": 0.59, "→": 1.0}
-    lines = re.sub(r"<[^>]*>", "", text.replace("<br>", "\n")).split("\n")
-    return max(size * sum(em.get(c, 0.56) for c in line) for line in lines)
-
-
 BUTTON_PAD = 28  # px a plotly button adds to its label's width (padding and border)
-
-
-def _wrap(title: str, th: Theme, width) -> tuple[str, int]:
-    """The title broken (at " · ", ", " or "  ") into lines that fit ``width``; (text, lines)."""
-    room = 0.99 * int(width or th.size[0]) - 10
-    words = re.split(r"(?<=· )|(?<=, )|(?<=  )", title)
-    lines = [""]
-    for w in words:
-        if lines[-1] and _text_w(lines[-1] + w.rstrip(), th.title) > room:
-            lines.append("")
-        lines[-1] += w
-    return "<br>".join(x.strip() for x in lines), len(lines)
-
-
-# Pixel-aware geometry of one network at one size: node positions ``pos`` and default
-# edge hover points ``spread`` (data units); node diameter and ring growth (read, write) in
-# px; whether node labels fit ``inside`` nodes (else ``label_dy`` px above them); edge widths
-# and opacity; axis ranges; px per data unit (sx, sy); figure width, height and margins.
-_Scene = namedtuple("_Scene", "pos spread node_px grow inside label_dy edge_px edge_alpha "
-                              "xr yr sx sy width height margin")
-
-
-def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
-    sizes, g = trace.sizes, network_graph(trace.sizes)
-    pos = {v: d["pos"] for v, d in g.nodes(data=True)}
-    xs, ys = sorted({p[0] for p in pos.values()}), [p[1] for p in pos.values()]
-    unit, rows = xs[1] - xs[0], max(sizes)  # multipartite: one unit between layers and rows
-    vals = [s.value for s in trace.steps if s.kind in ("input", "z", "a", "delta", "update_b")]
-    longest = max((signed(v) for a in vals for v in np.ravel(a)), key=len)
-    h = int(height or min(th.size[1] + 200, max(th.size[1] * 0.6, 150 + th.row * max(rows, 3))))
-    margin = {"l": 10, "r": 10 + 5 * th.font, "t": 24 + int(1.3 * th.title + 1.6 * th.label) + top_px,
-              "b": 30 + 3 * th.font + bottom_px}
-    plot_w = int(width or th.size[0]) - margin["l"] - margin["r"]
-    plot_h = h - margin["t"] - margin["b"]
-    lab_h, lab_w = 1.3 * th.label, _text_w(longest, th.label)
-    node = min(th.node, 0.45 * plot_w / len(xs), 0.8 * plot_h / rows)
-    inside = lab_w <= node - 8
-    # no larger than its label needs (labels above: smaller still): room for edge labels
-    node = min(node, lab_w + 14) if inside else min(node, max(0.3 * plot_w / len(xs), 24))
-    grows = lambda n: (0.08 * n + 3, max(0.25 * n, 2 * th.ring) + 4)  # noqa: E731
-    outer = lambda n: (n + grows(n)[1] + th.ring) / 2 + 2  # write ring's outer radius  # noqa: E731
-    while not inside and node > 10 and 2 * outer(node) + lab_h + 2 > plot_h / rows:
-        node -= 1  # a smaller node, its label above its rings, within one row
-    top, bottom = outer(node) + 8 + (0 if inside else lab_h), outer(node) + 8
-    sy = ((plot_h - top - bottom) / (rows - 1) if rows > 1 else plot_h) / unit
-    pad_l = max(node / 2, 0 if inside else lab_w / 2) + 8
-    # Nodes and rings are drawn over the margin (cliponaxis False), so a left margin as wide
-    # as the write ring keeps the first column whole when the chart is shown narrower than
-    # laid out; the plot starts further right by what the padding gives up (same positions).
-    shift = max(math.ceil(outer(node)) + 2 - margin["l"], 0)
-    margin["l"] += shift
-    plot_w -= shift
-    pad_l = max(pad_l - shift, 0)
-    pad_r = node * 0.64 + _text_w("y8 = " + max(map(fmt, np.ravel(trace.y)), key=len), th.label) + 20
-    sx = (plot_w - pad_l - pad_r) / (xs[-1] - xs[0])
-    mid, half = (max(ys) + min(ys)) / 2, (plot_h - top - bottom) / 2 / sy
-    spread = {}
-    for u, v, d in g.edges(data=True):  # hover points: t in [.3, .7] by source neuron
-        n = sizes[d["layer"] - 1]
-        t = 0.5 if n == 1 else 0.3 + 0.4 * d["k"] / (n - 1)
-        spread[(u, v)] = tuple(a + t * (b - a) for a, b in zip(pos[u], pos[v]))
-    dense = max(a * b for a, b in zip(sizes, sizes[1:]))
-    edge_px = (th.edge[0], th.edge[0] + (th.edge[1] - th.edge[0]) * min(1.0, 3.5 / dense ** 0.5))
-    return _Scene(MappingProxyType(pos), MappingProxyType(spread), node, grows(node), inside,
-                  outer(node), edge_px, 1.0 if dense <= 16 else 0.65,
-                  (xs[0] - pad_l / sx, xs[-1] + pad_r / sx),
-                  (mid - half - bottom / sy, mid + half + top / sy), sx, sy, width, h,
-                  MappingProxyType(margin))
-
-
-def _seg_dist(p, a, b) -> float:
-    """Distance from point p to segment a-b (plain floats: called thousands of times)."""
-    dx, dy, px, py = b[0] - a[0], b[1] - a[1], p[0] - a[0], p[1] - a[1]
-    t = min(max((px * dx + py * dy) / (dx * dx + dy * dy), 0.0), 1.0)
-    return math.hypot(px - t * dx, py - t * dy)
-
-
-_FINE = tuple(sorted((round(0.14 + 0.02 * i, 2) for i in range(37)), key=lambda t: abs(t - 0.5)))
-
-
-def _crossing(a, b, c, d) -> list:
-    """[the point where segments a-b and c-d cross], or [] (px tuples)."""
-    r, q = (b[0] - a[0], b[1] - a[1]), (d[0] - c[0], d[1] - c[1])
-    den = r[0] * q[1] - r[1] * q[0]
-    if abs(den) < 1e-9:
-        return []
-    t = ((c[0] - a[0]) * q[1] - (c[1] - a[1]) * q[0]) / den
-    u = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / den
-    return [(a[0] + t * r[0], a[1] + t * r[1])] if 0 < t < 1 and 0 < u < 1 else []
-
-
-def _compact(label: str) -> str:
-    """A label in less room: "∇−0.08883" rather than "∇ −0.08883"."""
-    return label.replace("∇ ", "∇").replace("→ ", "→")
-
-
-def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid=(),
-           first=frozenset()) -> tuple[dict, dict]:
-    """Spots for edge labels: greedily, each at the first t along its edge where its box
-    clears every node (``clear``: node -> radius px, e.g. of its highlight ring; else the
-    node), the boxes ``avoid`` ((x, y, half w, half h) px: labels above nodes), every label
-    placed before, and other edges (no label on a crossing); a few edge orders are tried,
-    then smaller (compact) labels, down to 3/4 of the theme's size.  A layer whose labels
-    cannot all be placed shows none (hover stays), unless it is in ``first`` (the layers the
-    step reads or writes): those show every label that fits.
-    Returns (edge -> (x, y), edge -> (font size, text) of the labels shown)."""
-    out, shown = dict(sc.spread), {}
-    clear = clear or {}
-    px = lambda p: ((p[0] - sc.xr[0]) * sc.sx, (p[1] - sc.yr[0]) * sc.sy)  # noqa: E731
-    small = max(10, round(0.72 * th.label))
-    for l in sorted({e[1][1] for e in labels}):
-        nodes = [(*px(p), clear.get(n, sc.node_px / 2 + 4)) for n, p in sc.pos.items()
-                 if n[1] in (l - 1, l)]
-        segs = {e: (px(sc.pos[e[0]]), px(sc.pos[e[1]])) for e in labels if e[1][1] == l}
-        cross = {e: [c for f in segs if f != e for c in _crossing(*segs[e], *segs[f])] for e in segs}
-        few = len(segs) <= 16  # finer search for small layers only (time grows with edges²)
-        sizes = range(th.label, small - 1, -1) if few else (th.label,)
-        best = {}
-        for size in sizes:
-            text = {e: labels[e] if size == th.label else _compact(labels[e]) for e in segs}
-            orders = [sorted(segs, key=lambda e: (a * e[0][2] + b * e[1][2], e[0][2], e[1][2]))
-                      for a, b in ((0, 1), (1, 0), (0, -1), (-1, 0))]
-            for n_try in range(8 if few else 4):
-                if n_try >= 4:  # retry with the edges left out placed first
-                    orders.append([e for e in orders[n_try - 4] if e not in best] +
-                                  [e for e in orders[n_try - 4] if e in best])
-                boxes, spots = list(avoid), {}
-                for e in orders[n_try]:
-                    bw = _text_w(text[e], size) / 2 + 3
-                    bh = (text[e].count("\n") + 1) * 0.6 * size + 3
-                    for t in _FINE if few else _TS:
-                        xy = tuple(p + t * (q - p) for p, q in zip(sc.pos[e[0]], sc.pos[e[1]]))
-                        x, y = px(xy)
-                        if (all(abs(x - u) >= bw + w + 4 or abs(y - v) >= bh + h + 4 for u, v, w, h in boxes)
-                                and all(math.hypot(max(abs(x - u) - bw, 0), max(abs(y - v) - bh, 0)) >= r
-                                        for u, v, r in nodes)
-                                and all(_seg_dist((x, y), *s) >= 0.6 * size + 2
-                                        for f, s in segs.items() if f != e)
-                                and all(abs(x - u) >= bw + 2 or abs(y - v) >= bh + 2 for u, v in cross[e])):
-                            boxes.append((x, y, bw, bh))
-                            spots[e] = (xy, size, text[e])
-                            break
-                    else:
-                        if l not in first and not few:
-                            break
-                if len(spots) > len(best):
-                    best = spots
-                if len(best) == len(segs):
-                    break
-            if len(best) == len(segs):
-                break
-        if len(best) == len(segs) or l in first or few:
-            out.update({e: xy for e, (xy, _, _) in best.items()})
-            shown.update({e: (size, text) for e, (_, size, text) in best.items()})
-    return out, shown
-
-
-def _clearance(sc: _Scene, th: Theme, reads=(), writes=()) -> dict:
-    """Node -> the radius (px) an edge label keeps clear: its ring's, if it has one."""
-    out = {n: (sc.node_px + sc.grow[0] + th.ring) / 2 + 3 for n in reads}
-    out.update({n: (sc.node_px + sc.grow[1] + th.ring + 2) / 2 + 3 for n in writes})
-    return out
-
-
-def _label_boxes(sc: _Scene, states, th: Theme) -> list:
-    """(x, y, half w, half h) px of the labels above small nodes (none when inside)."""
-    if sc.inside:
-        return []
-    return [((sc.pos[s.node][0] - sc.xr[0]) * sc.sx,
-             (sc.pos[s.node][1] - sc.yr[0]) * sc.sy + sc.label_dy + 0.65 * th.label,
-             _text_w(_text(sc, s), th.label) / 2 + 2, 0.65 * th.label) for s in states]
 
 
 def _edges(sc: _Scene, values: dict, vmax: float, full: bool = True) -> list:
@@ -278,10 +81,6 @@ def _nodes(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
         customdata=[[s.layer, s.index] for s in states],
         marker={"size": sc.node_px, "line": {"width": 1.5, "color": GREY}, **marker},
         cliponaxis=False, _validate=VALIDATE)
-
-
-def _text(sc: _Scene, s) -> str:  # "z=+1.16" on two lines inside a node
-    return s.label.replace("=", "<br>", 1) if sc.inside else s.label
 
 
 def _node_notes(sc: _Scene, states, th: Theme) -> list:

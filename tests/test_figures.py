@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from nnviz import figures
+from nnviz import figure_layout, figures
 from nnviz.config import random_config
 from nnviz.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.graph import network_graph
@@ -305,7 +305,7 @@ def test_nodes_and_rings_are_not_clipped(seed, theme, width):
 
 @pytest.mark.parametrize("theme,width", APP_WIDTHS)
 def test_title_and_buttons_fit_the_width(seed, theme, width):
-    text_w = figures._text_w
+    text_w = figure_layout._text_w
     for fig in [step_figure(seed, i, theme=theme, width=width) for i in range(len(seed))] + [
             update_animation_figure(seed, theme=theme, width=width)]:
         title = fig.layout.title
