@@ -1,7 +1,7 @@
 """``nnviz.export`` and ``python -m nnviz export``: images, GIFs, JSON round trip, offline HTML.
 
 Image tests drive kaleido with the system Chromium (/usr/bin/chromium); one browser is
-started for the whole module and shared (``nnviz.export`` keeps it).
+started for the whole module and shared (``nnviz.render`` keeps it).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from nnviz import export
+from nnviz import export, export_files, render
 from nnviz.cli import main
 from nnviz.config import MAX_JSON_BYTES, Config, ConfigError, random_config
 from nnviz.presets import PRESETS
@@ -203,8 +203,8 @@ def test_bad_step_and_size_are_one_sentence(seed):
 
 
 def test_missing_chromium_is_one_sentence(monkeypatch, seed):
-    monkeypatch.setattr(export, "chromium_path", lambda: None)
-    monkeypatch.setattr(export, "_RENDERER", None)
+    monkeypatch.setattr(render, "chromium_path", lambda: None)
+    monkeypatch.setattr(render, "_RENDERER", None)
     with pytest.raises(export.ExportError, match="needs Chromium"):
         export.step_image(seed, 0)
 
@@ -286,7 +286,7 @@ def test_cli_unwritable_paths(tmp_path, capsys):
 def test_cli_write_failure_is_one_line(tmp_path, capsys, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(export, "open", refuse, raising=False)  # shadows the builtin in nnviz.export
+    monkeypatch.setattr(export_files, "open", refuse, raising=False)  # shadows the builtin in nnviz.export_files
     err = assert_one_line_error(*run_main(["export", "--format", "json", "--out", str(tmp_path / "t.json")], capsys))
     assert "No space left on device" in err
 
