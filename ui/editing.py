@@ -102,8 +102,10 @@ def parameters_ui(ss) -> None:
     """x, y, eta and every w^l, b^l, each editable; edits re-trace."""
     cfg = current_config(ss.ui)
     v = ss.editor_version
-    eta = st.number_input("Learning rate η", min_value=0.0, max_value=MAX_ETA, value=float(cfg.eta),
-                          step=0.1, format="%.4g", key=f"eta-{v}")
+    # No min/max on the widget: Streamlit would silently clamp or drop an out-of-range value;
+    # the check below says what is allowed instead.
+    eta = st.number_input("Learning rate η", value=float(cfg.eta), step=0.1, format="%.4g",
+                          key=f"eta-{v}", help=f"above 0, at most {MAX_ETA:g}")
     with st.expander("Input x and target y", expanded=False):
         x = _matrix_editor("x", cfg.x, f"x-{v}", "k", None)
         y = _matrix_editor("y", cfg.y, f"y-{v}", "j", None)
@@ -117,10 +119,10 @@ def parameters_ui(ss) -> None:
            "weights": [w.tolist() for w in weights], "biases": [b.tolist() for b in biases]}
     old = {k: getattr(cfg, k) for k in new}
     if new != old:
-        if eta <= 0:
-            ss.edit_error = "The learning rate η must be greater than 0 (and at most 100)."
-            return
-        try_edit(ss, lambda: cfg.replace(**new))
+        if eta is None or not 0 < eta <= MAX_ETA:  # (NaN fails the comparison too)
+            ss.edit_error = f"The learning rate η must be greater than 0 and at most {MAX_ETA:g}; got {eta}."
+        else:
+            try_edit(ss, lambda: cfg.replace(**new))
         if ss.edit_error:
             ss.editor_version += 1  # throw away the bad edit; show the last good values
         st.rerun()
