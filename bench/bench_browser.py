@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (FIRST_GRAPH, IDLE, INIT_JS, VIEWPORT, Server, app_url, big_config,  # noqa: E402
+from common import (FIRST_GRAPH, IDLE, IDLE_JS, INIT_JS, VIEWPORT, WAIT_JS, Server, app_url, big_config,  # noqa: E402
                     expectations, fmt_load, launch_chromium, loadavg, pct)
 
 STEP_TIMEOUT_MS = 15_000
@@ -32,6 +32,7 @@ STEP_TIMEOUT_MS = 15_000
 
 def open_app(browser, url: str):
     ctx = browser.new_context(viewport=VIEWPORT)
+    ctx.set_default_timeout(STEP_TIMEOUT_MS)
     page = ctx.new_page()
     page.add_init_script(INIT_JS)
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
@@ -48,21 +49,19 @@ def time_steps(page, exps: list[dict], min_steps: int) -> dict:
         if sweep:
             page.evaluate("exp => window.__nn.arm(exp)", exps[0])
             page.keyboard.press("Home")
-            page.wait_for_function("() => window.__nn.done !== null", timeout=STEP_TIMEOUT_MS)
-            page.wait_for_selector(IDLE, state="attached", timeout=STEP_TIMEOUT_MS)
+            page.evaluate(WAIT_JS)
+            page.evaluate(IDLE_JS)
         for i in range(1, len(exps)):
             page.evaluate("exp => window.__nn.arm(exp)", exps[i])
             t0 = time.perf_counter()
             page.keyboard.press("ArrowRight")
-            page.wait_for_function("() => window.__nn.done !== null", timeout=STEP_TIMEOUT_MS,
-                                   polling="raf")
+            done = page.evaluate(WAIT_JS)
             outside.append((time.perf_counter() - t0) * 1000)
-            nn = page.evaluate("() => ({done: window.__nn.done, parts: window.__nn.parts})")
-            inside.append(nn["done"])
-            parts.append(nn["parts"])
+            inside.append(done)
+            parts.append(page.evaluate("() => window.__nn.parts"))
             if sweep == 0:
-                first_sweep.append(nn["done"])
-            page.wait_for_selector(IDLE, state="attached", timeout=STEP_TIMEOUT_MS)
+                first_sweep.append(done)
+            page.evaluate(IDLE_JS)
         sweep += 1
     return {"n": len(inside), "sweeps": sweep,
             "inside_p50": pct(inside, 50), "inside_p95": pct(inside, 95), "inside_max": max(inside),

@@ -14,10 +14,15 @@ imported, the seed's trace and figures cached), and with all N sessions connecte
 stepping; (difference) / N is what one session costs.  The nginx run starts K fresh
 backends through deploy/start.sh (each warmed up directly).
 
-Chromium runs on the same 2 cores as the server(s): at large N the browser's own work
-for N pages is part of what is measured (see RESULTS.md).
+A level's stepping is bounded: no new press after ``STEPPING_S`` seconds (sessions cut
+short are counted as "unfinished").  CPU per step: the server process(es)' and this
+run's Chromium processes' CPU time over the level's stepping ÷ timed steps.
 
-    python3 bench/bench_sessions.py [--sessions 1,10,25,50] [--nginx 50] [--backends 2]
+Chromium runs on the same 2 cores as the server(s): at large N the browser's own work
+for N pages (hundreds of ms of CPU per step, mostly plotly.js) is what saturates the
+machine, not the server; bench_protocol.py measures the server alone (see RESULTS.md).
+
+    python3 bench/bench_sessions.py [--sessions 1,10,25,50] [--nginx 10] [--backends 2]
 """
 from __future__ import annotations
 
@@ -33,13 +38,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (FIRST_GRAPH, IDLE, INIT_JS, REPO, VIEWPORT, CHROMIUM, CHROMIUM_ARGS,  # noqa: E402
+from common import (FIRST_GRAPH, IDLE, IDLE_JS, INIT_JS, WAIT_JS, REPO, VIEWPORT, CHROMIUM, CHROMIUM_ARGS,  # noqa: E402
                     Server, chromium_pids, cpu_seconds, established, expectations, fmt_load, free_port, loadavg, pct,
                     rss_bytes)
 
 LOAD_CONCURRENCY = 5
 STEP_TIMEOUT_MS = 30_000
-LEVEL_TIMEOUT_S = 240
+STEPPING_S = 100  # no new press after this long into a level's stepping
 DEPLOY = REPO / "deploy" / "start.sh"
 
 
@@ -56,6 +61,7 @@ class Session:
         await self.page.add_init_script(INIT_JS)
         async with gate:  # bounded concurrent page loads
             t0 = time.perf_counter()
+            self.page.set_default_timeout(120_000)
             await self.page.goto(self.url, wait_until="domcontentloaded", timeout=120_000)
             await self.page.wait_for_selector(FIRST_GRAPH, timeout=120_000)
             await self.page.wait_for_selector(IDLE, state="attached", timeout=120_000)
@@ -66,17 +72,20 @@ class Session:
         await page.evaluate("exp => window.__nn.arm(exp)", exp)
         t0 = time.perf_counter()
         await page.keyboard.press(key)
-        await page.wait_for_function("() => window.__nn.done !== null", timeout=STEP_TIMEOUT_MS)
+        inside = await page.evaluate(WAIT_JS)
         outside = (time.perf_counter() - t0) * 1000
-        inside = await page.evaluate("() => window.__nn.done")
-        await page.wait_for_selector(IDLE, state="attached", timeout=STEP_TIMEOUT_MS)
+        await page.evaluate(IDLE_JS)
         return inside, outside
 
-    async def steps(self, n: int, think, out: dict) -> None:
-        """``n`` timed presses of →, with think time; Home (untimed) after the last step."""
+    async def steps(self, n: int, think, out: dict, deadline: float) -> None:
+        """``n`` timed presses of →, with think time; Home (untimed) after the last step.
+        No new press after ``deadline`` (perf_counter): the level's time is bounded."""
         await asyncio.sleep(self.rng.uniform(0, think[1]))  # spread the first presses
         try:
-            for _ in range(n):
+            for k in range(n):
+                if time.perf_counter() > deadline:
+                    out["unfinished"] += 1
+                    return
                 if self.i == len(self.exps) - 1:
                     await self._press("Home", self.exps[0])
                     self.i = 0
@@ -99,7 +108,7 @@ async def levels(browser, url, counts, steps, think, pids, ports, base_rss, labe
     try:
         for n in counts:
             new = [Session(browser, url, exps, random.Random(rng.random())) for _ in range(n - len(sessions))]
-            out = {"inside": [], "outside": [], "failed": []}
+            out = {"inside": [], "outside": [], "failed": [], "unfinished": 0}
             t0 = time.perf_counter()
             loads = []
             for s, r in zip(new, await asyncio.gather(*(s.open(gate) for s in new), return_exceptions=True)):
@@ -113,8 +122,9 @@ async def levels(browser, url, counts, steps, think, pids, ports, base_rss, labe
             browsers = chromium_pids()
             cpu0 = ([cpu_seconds(p) for p in pids], sum(cpu_seconds(p) for p in browsers))
             sampler = asyncio.create_task(_sample_load(10))
-            tasks = [asyncio.create_task(s.steps(steps, think, out)) for s in sessions]
-            _, late = await asyncio.wait(tasks, timeout=LEVEL_TIMEOUT_S)
+            deadline = time.perf_counter() + STEPPING_S
+            tasks = [asyncio.create_task(s.steps(steps, think, out, deadline)) for s in sessions]
+            _, late = await asyncio.wait(tasks, timeout=STEPPING_S + 60)
             for t in late:
                 t.cancel()
             out["failed"] += ["stepping did not finish in time"] * len(late)
@@ -128,6 +138,7 @@ async def levels(browser, url, counts, steps, think, pids, ports, base_rss, labe
             ins, outs = out["inside"], out["outside"]
             row = {"label": label, "n": n, "backends": len(pids), "steps_timed": len(ins),
                    "failed": len(out["failed"]), "errors": out["failed"][:3],
+                   "unfinished": out["unfinished"],
                    "inside_p50": pct(ins, 50), "inside_p95": pct(ins, 95),
                    "outside_p50": pct(outs, 50), "outside_p95": pct(outs, 95),
                    "page_load_p95_s": pct(loads, 95), "open_s": opened, "stepping_s": stepping,
@@ -237,7 +248,7 @@ def nginx_available() -> bool:
     return which("nginx") is not None or Path("/usr/sbin/nginx").exists()
 
 
-def run(sessions=(1, 10, 25, 50), nginx_n=(50,), backends=2, steps=20, think=(0.5, 1.0)) -> list[dict]:
+def run(sessions=(1, 10, 25, 50), nginx_n=(10,), backends=2, steps=20, think=(0.5, 1.0)) -> list[dict]:
     targets = [("direct, 1 process", list(sessions), direct)] if sessions else []
     if nginx_n and nginx_available():
         targets.append((f"nginx, {backends} processes", list(nginx_n), via_nginx(backends)))
@@ -247,7 +258,7 @@ def run(sessions=(1, 10, 25, 50), nginx_n=(50,), backends=2, steps=20, think=(0.
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", default="1,10,25,50")
-    p.add_argument("--nginx", default="50", help="session counts to run through nginx ('' for none)")
+    p.add_argument("--nginx", default="10", help="session counts to run through nginx ('' for none)")
     p.add_argument("--backends", type=int, default=2)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--think", default="0.5,1.0", help="think time between presses: min,max seconds")

@@ -235,15 +235,36 @@ INIT_JS = r"""
       p.heading = t;
     if (p.tex === null && has('.katex annotation', s => norm(s) === nn.exp.tex)) p.tex = t;
     if (p.graph === null && has('.js-plotly-plot .gtitle', s => s.startsWith(nn.exp.graph))) p.graph = t;
-    if (p.heading !== null && p.tex !== null && p.graph !== null) nn.done = t;
+    if (p.heading !== null && p.tex !== null && p.graph !== null) {
+      nn.done = t;
+      if (nn.resolve) { nn.resolve(t); nn.resolve = null; }
+    }
   };
-  nn.arm = exp => { nn.exp = exp; nn.t0 = null; nn.done = null; nn.parts = {heading: null, tex: null, graph: null}; };
+  nn.arm = exp => { nn.exp = exp; nn.t0 = null; nn.done = null; nn.resolve = null;
+                    nn.parts = {heading: null, tex: null, graph: null}; };
+  // Promises instead of polling (polling every animation frame in 50 pages costs CPU):
+  // wait() resolves with the step time once all three show the step; idle() once the
+  // script run has finished (stApp's data-test-script-state is "notRunning").
+  const limit = (p, ms, what) => Promise.race([p, new Promise((_, no) =>
+      setTimeout(() => no(new Error(what + ' not seen within ' + ms + ' ms')), ms))]);
+  nn.wait = (ms = 30000) => limit(new Promise(r => { if (nn.done !== null) r(nn.done); else nn.resolve = r; }),
+                                  ms, 'step ' + (nn.exp && nn.exp.heading));
+  nn.idle = (ms = 30000) => limit(new Promise(r => {
+    const app = () => document.querySelector('[data-testid="stApp"]');
+    const ok = () => app() && app().getAttribute('data-test-script-state') === 'notRunning';
+    if (ok()) return r(true);
+    const mo = new MutationObserver(() => { if (ok()) { mo.disconnect(); r(true); } });
+    mo.observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  }), ms, 'end of the script run');
   document.addEventListener('keydown', () => { if (nn.exp && nn.t0 === null) { nn.t0 = performance.now(); check(); } }, true);
   const start = () => new MutationObserver(check).observe(document.documentElement,
       {subtree: true, childList: true, characterData: true});
   if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
 })();
 """
+# Python side: press, then WAIT_JS (resolves with the in-page step time), then IDLE_JS.
+WAIT_JS = "() => window.__nn.wait()"
+IDLE_JS = "() => window.__nn.idle()"
 FIRST_GRAPH = ".js-plotly-plot .gtitle"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
