@@ -63,6 +63,19 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
         best = {}
         for size in sizes:
             text = {e: labels[e] if size == th.label else _compact(labels[e]) for e in segs}
+            fits = {}  # (edge, t) -> its box clears nodes, other edges, crossings (this size)
+
+            def clears(e, t, x, y, bw, bh, size=size, fits=fits):
+                """The tests of a spot that do not depend on the order tried: computed once
+                per size (small layers retry up to 8 orders)."""
+                if (e, t) not in fits:
+                    fits[e, t] = (all(math.hypot(max(abs(x - u) - bw, 0), max(abs(y - v) - bh, 0)) >= r
+                                      for u, v, r in nodes)
+                                  and all(_seg_dist((x, y), *s) >= 0.6 * size + 2
+                                          for f, s in segs.items() if f != e)
+                                  and all(abs(x - u) >= bw + 2 or abs(y - v) >= bh + 2 for u, v in cross[e]))
+                return fits[e, t]
+
             orders = [sorted(segs, key=lambda e: (a * e[0][2] + b * e[1][2], e[0][2], e[1][2]))
                       for a, b in ((0, 1), (1, 0), (0, -1), (-1, 0))]
             for n_try in range(8 if few else 4):
@@ -77,11 +90,7 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
                         xy = tuple(p + t * (q - p) for p, q in zip(sc.pos[e[0]], sc.pos[e[1]]))
                         x, y = px(xy)
                         if (all(abs(x - u) >= bw + w + 4 or abs(y - v) >= bh + h + 4 for u, v, w, h in boxes)
-                                and all(math.hypot(max(abs(x - u) - bw, 0), max(abs(y - v) - bh, 0)) >= r
-                                        for u, v, r in nodes)
-                                and all(_seg_dist((x, y), *s) >= 0.6 * size + 2
-                                        for f, s in segs.items() if f != e)
-                                and all(abs(x - u) >= bw + 2 or abs(y - v) >= bh + 2 for u, v in cross[e])):
+                                and clears(e, t, x, y, bw, bh)):
                             boxes.append((x, y, bw, bh))
                             spots[e] = (xy, size, text[e])
                             break
