@@ -180,7 +180,7 @@ def warm_protocol(url: str) -> None:
     asyncio.run(go())
 
 
-def run(sessions=(1, 10, 25, 50, 100), nginx_n=(50, 100), backends=2, steps=20,
+def run(sessions=(1, 10, 25, 50, 100), nginx_n=(50, 100), backends=2, steps=15,
         think=(0.5, 1.0)) -> list[dict]:
     import bench_sessions
     rows = []
@@ -207,7 +207,7 @@ def main(argv=None) -> int:
     p.add_argument("--sessions", default="1,10,25,50,100")
     p.add_argument("--nginx", default="50,100", help="session counts through nginx ('' for none)")
     p.add_argument("--backends", type=int, default=2)
-    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--steps", type=int, default=15)
     p.add_argument("--think", default="0.5,1.0", help="think time between clicks: min,max seconds")
     a = p.parse_args(argv)
     think = tuple(float(x) for x in a.think.split(","))

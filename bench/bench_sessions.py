@@ -22,7 +22,7 @@ Chromium runs on the same 2 cores as the server(s): at large N the browser's own
 for N pages (hundreds of ms of CPU per step, mostly plotly.js) is what saturates the
 machine, not the server; bench_protocol.py measures the server alone (see RESULTS.md).
 
-    python3 bench/bench_sessions.py [--sessions 1,10,25,50] [--nginx 10] [--backends 2]
+    python3 bench/bench_sessions.py [--sessions 1,10,25,50] [--nginx 5] [--backends 2]
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ from common import (FIRST_GRAPH, IDLE, IDLE_JS, INIT_JS, WAIT_JS, REPO, VIEWPORT
 
 LOAD_CONCURRENCY = 5
 STEP_TIMEOUT_MS = 30_000
-STEPPING_S = 100  # no new press after this long into a level's stepping
+STEPPING_S = 45  # no new press after this long into a level's stepping
 DEPLOY = REPO / "deploy" / "start.sh"
 
 
@@ -248,7 +248,7 @@ def nginx_available() -> bool:
     return which("nginx") is not None or Path("/usr/sbin/nginx").exists()
 
 
-def run(sessions=(1, 10, 25, 50), nginx_n=(10,), backends=2, steps=20, think=(0.5, 1.0)) -> list[dict]:
+def run(sessions=(1, 10, 25, 50), nginx_n=(5,), backends=2, steps=20, think=(0.5, 1.0)) -> list[dict]:
     targets = [("direct, 1 process", list(sessions), direct)] if sessions else []
     if nginx_n and nginx_available():
         targets.append((f"nginx, {backends} processes", list(nginx_n), via_nginx(backends)))
@@ -258,7 +258,7 @@ def run(sessions=(1, 10, 25, 50), nginx_n=(10,), backends=2, steps=20, think=(0.
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", default="1,10,25,50")
-    p.add_argument("--nginx", default="10", help="session counts to run through nginx ('' for none)")
+    p.add_argument("--nginx", default="5", help="session counts to run through nginx ('' for none)")
     p.add_argument("--backends", type=int, default=2)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--think", default="0.5,1.0", help="think time between presses: min,max seconds")

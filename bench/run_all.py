@@ -87,12 +87,12 @@ def run_all(quick: bool) -> tuple[dict, dict]:
     def sessions():
         if quick:
             return {"rows": bench_sessions.run((1, 5), (4,), 2, 5)}
-        return {"rows": bench_sessions.run((1, 10, 25, 50), (10,), 2, 20)}
+        return {"rows": bench_sessions.run((1, 10, 25, 50), (5,), 2, 20)}
 
     def protocol():
         if quick:
             return {"rows": bench_protocol.run((1, 10), (10,), 2, 5)}
-        return {"rows": bench_protocol.run((1, 10, 25, 50, 100), (50, 100), 2, 20)}
+        return {"rows": bench_protocol.run((1, 10, 25, 50, 100), (50, 100), 2, 15)}
 
     section("engine", engine, results, timings)
     section("step", lambda: bench_step.run(8.0 if quick else 20.0), results, timings)
@@ -321,12 +321,12 @@ def details(results: dict) -> str:
         out += ["## 5. Many sessions", "",
                 "`python3 bench/bench_sessions.py` — one Chromium, one browser context per session, "
                 "seed preset; sessions added level by level on one server (1 → 10 → 25 → 50, each level's "
-                "sessions stay open into the next), then 10 through nginx with 2 backends "
+                "sessions stay open into the next), then 5 through nginx with 2 backends "
                 "(`deploy/start.sh`, fresh processes). At each level every session presses → 20 times "
                 "with 0.5–1.0 s think time. Memory: server RSS after one warm-up page vs. with the N "
                 "sessions connected after stepping. CPU per step: the server process(es)' and this "
                 "run's Chromium processes' CPU time over the level's stepping (Home presses included) "
-                "÷ timed steps. No new press after 100 s into a level (\"cut short\"). Chromium shares "
+                "÷ timed steps. No new press after 45 s into a level (\"cut short\"). Chromium shares "
                 "the 2 cores with the servers.", "",
                 "| setup | N | steps timed | failed / cut short | step p50 | step p95 | outside p95 | page load p95 | "
                 "RSS base → with N | per session | server CPU per step | Chromium CPU per step | "
@@ -347,7 +347,7 @@ def details(results: dict) -> str:
         out += ["### 5b. Many sessions, server only (websocket protocol)", "",
                 "`python3 bench/bench_protocol.py` — each client drives a real Streamlit session over "
                 "`/_stcore/stream` as the browser does, without rendering: first run, then a click on "
-                "the explorer's Next button (its trigger and the fragment id) 20 times, 0.5–1.0 s apart; "
+                "the explorer's Next button (its trigger and the fragment id) 15 times, 0.5–1.0 s apart; "
                 "timed from the click to `script_finished`, and checked: the heading in the deltas must "
                 "show the next step. Sessions added level by level on one server, then through nginx with "
                 "2 backends (the first HTTP response's sticky cookie is sent with the websocket).", "",
