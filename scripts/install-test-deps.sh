@@ -28,9 +28,5 @@ else
     echo "[install-test-deps] chromium present: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)" >&2
 fi
 
-# Never let anything fetch a Playwright browser.
-export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-
-python3 -m pip install --disable-pip-version-check --root-user-action=ignore \
-    -r requirements-dev.txt
+bash scripts/install-app-deps.sh requirements-dev.txt
 echo "[install-test-deps] done" >&2
