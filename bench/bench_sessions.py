@@ -2,8 +2,10 @@
 seed preset, against one ``streamlit run`` or K of them behind nginx (deploy/start.sh).
 
 Sessions are added level by level (N = 1, 10, 25, 50 on one server: the sessions of a
-level stay open into the next).  Each opens the app in its own browser context (at most
-``LOAD_CONCURRENCY`` page loads at a time); once all N are open, every one presses →
+level stay open into the next).  Each is a page of its own (its own Streamlit session);
+up to ``PAGES_PER_CONTEXT`` pages share a browser context (and its caches) when going
+direct, one context per session behind nginx (each gets its own sticky cookie).  At most
+``LOAD_CONCURRENCY`` page loads run at a time; once all N are open, every one presses →
 ``--steps`` times (Home, untimed, at the end of the call), with a think time drawn
 uniformly from ``--think`` seconds between presses (a student reading the step).  A step
 is timed as in bench_browser.py: in the page, keydown → heading, equation and graph all
@@ -44,19 +46,22 @@ from common import (FIRST_GRAPH, IDLE, IDLE_JS, INIT_JS, WAIT_JS, REPO, VIEWPORT
 
 LOAD_CONCURRENCY = 5
 STEP_TIMEOUT_MS = 30_000
-STEPPING_S = 45  # no new press after this long into a level's stepping
+STEPPING_S = 30  # no new press after this long into a level's stepping
+PAGES_PER_CONTEXT = 10  # direct: sessions (pages) per browser context
 DEPLOY = REPO / "deploy" / "start.sh"
 
 
 class Session:
     """One browser context + page on the app: opens, then steps on request."""
 
-    def __init__(self, browser, url, exps, rng):
+    def __init__(self, browser, url, exps, rng, ctx=None):
         self.browser, self.url, self.exps, self.rng = browser, url, exps, rng
+        self.ctx, self.own_ctx = ctx, ctx is None  # a shared context: its own page, own session
         self.i = 0  # the step on screen (0-based)
 
     async def open(self, gate: asyncio.Semaphore) -> float:
-        self.ctx = await self.browser.new_context(viewport=VIEWPORT)
+        if self.ctx is None:
+            self.ctx = await self.browser.new_context(viewport=VIEWPORT)
         self.page = await self.ctx.new_page()
         await self.page.add_init_script(INIT_JS)
         async with gate:  # bounded concurrent page loads
@@ -98,16 +103,29 @@ class Session:
             out["failed"].append(f"{type(e).__name__}: {str(e)[:120]}")
 
     async def close(self) -> None:
-        await self.ctx.close()
+        await (self.ctx.close() if self.own_ctx else self.page.close())
 
 
-async def levels(browser, url, counts, steps, think, pids, ports, base_rss, label, seed=0) -> list[dict]:
-    """Sessions added level by level (1, 10, 25, 50 ...); at each level all of them step."""
+async def levels(browser, url, counts, steps, think, pids, ports, base_rss, label, seed=0,
+                 per_context=1) -> list[dict]:
+    """Sessions added level by level (1, 10, 25, 50 ...); at each level all of them step.
+    ``per_context`` > 1: that many pages (each its own Streamlit session) share a browser
+    context, and so its HTTP and code caches: page loads cost the harness less CPU.  Behind
+    nginx every session needs its own context (its own sticky cookie)."""
     exps, rng, gate = expectations(), random.Random(seed), asyncio.Semaphore(LOAD_CONCURRENCY)
-    sessions, rows = [], []
+    sessions, rows, contexts = [], [], []
+
+    async def context_for(k: int):
+        if per_context <= 1:
+            return None
+        while len(contexts) <= k // per_context:
+            contexts.append(await browser.new_context(viewport=VIEWPORT))
+        return contexts[k // per_context]
+
     try:
         for n in counts:
-            new = [Session(browser, url, exps, random.Random(rng.random())) for _ in range(n - len(sessions))]
+            new = [Session(browser, url, exps, random.Random(rng.random()), await context_for(k))
+                   for k in range(len(sessions), n)]
             out = {"inside": [], "outside": [], "failed": [], "unfinished": 0}
             t0 = time.perf_counter()
             loads = []
@@ -152,6 +170,7 @@ async def levels(browser, url, counts, steps, think, pids, ports, base_rss, labe
             print(json.dumps({k: v for k, v in row.items() if k != "errors"}, default=str), flush=True)
     finally:
         await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+        await asyncio.gather(*(c.close() for c in contexts), return_exceptions=True)
     return rows
 
 
@@ -220,7 +239,7 @@ async def run_targets(targets, steps, think) -> list[dict]:
                         await asyncio.to_thread(warm, u)
                     base = sum(rss_bytes(p) for p in srv["pids"])
                     rows += await levels(browser, srv["url"], counts, steps, think, srv["pids"], srv["ports"],
-                                          base, label)
+                                         base, label, per_context=srv["per_context"])
                 finally:
                     srv["stop"]()
         finally:
@@ -232,14 +251,14 @@ def direct():
     s = Server()
     s.wait_healthy()
     return {"url": s.url + "/", "warm_urls": [s.url + "/"], "pids": [s.proc.pid], "ports": [s.port],
-            "stop": s.stop}
+            "stop": s.stop, "per_context": PAGES_PER_CONTEXT}
 
 
 def via_nginx(k: int):
     def make():
         d = Deployment(k)
         return {"url": d.url + "/", "warm_urls": [f"http://127.0.0.1:{p}/" for p in d.backends],
-                "pids": d.pids(), "ports": d.backends, "stop": d.stop}
+                "pids": d.pids(), "ports": d.backends, "stop": d.stop, "per_context": 1}
     return make
 
 
