@@ -13,6 +13,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from conftest import assert_no_streamlit_exception, wait_for_app_run
@@ -73,9 +74,15 @@ class Monkey:
         self._count("key")
 
     def button(self):
+        idle(self.page)  # a partial rerun can briefly leave a stale copy of the buttons
         btn = self.page.locator(f".st-key-{self.rng.choice(['first', 'prev', 'next', 'last'])} button >> visible=true").first
         if btn.is_enabled():
-            btn.click()
+            try:
+                btn.click(timeout=10_000)
+            except PlaywrightTimeoutError:
+                if btn.is_enabled():  # enabled yet not clickable: a real problem
+                    raise
+                # else it became disabled (first/last step reached) between check and click
         self._count("button")
 
     def drag(self):
