@@ -36,7 +36,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_engine  # noqa: E402  (first: it pins BLAS threads before numpy is imported)
-import common  # noqa: E402
 from common import fmt_load, loadavg  # noqa: E402
 
 RESULTS = HERE / "RESULTS.md"
