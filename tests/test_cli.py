@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from nnviz import Trace, trace_backprop
-from nnviz.cli import main
+from cli_support import assert_one_line_error, run_main
 from nnviz.presets import MAZUR_PUBLISHED, PRESETS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,22 +24,8 @@ def run_module(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=60)
 
 
-def run_main(argv, capsys) -> tuple[int, str, str]:
-    """``main(argv)`` in-process: its return code, or the code argparse exits with."""
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
-def assert_one_line_error(code, out, err):
-    assert code == 2
-    assert out == ""
-    assert err.endswith("\n") and err.count("\n") == 1, repr(err)
-    assert "Traceback" not in err and "error" in err
-    return err
 
 
 def contains_published(text: str, value: float) -> bool:

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from nnviz import export, export_files, render
-from nnviz.cli import main
+from cli_support import assert_one_line_error, run_main
 from nnviz.config import MAX_JSON_BYTES, Config, ConfigError, random_config
 from nnviz.presets import PRESETS
 from nnviz.trace import Trace, trace_backprop
@@ -210,21 +210,8 @@ def test_missing_chromium_is_one_sentence(monkeypatch, seed):
 
 
 # ---- CLI -----------------------------------------------------------------------------------------
-def run_main(argv, capsys) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
-def assert_one_line_error(code, out, err) -> str:
-    assert code == 2, (code, out, err)
-    assert out == ""
-    assert err.endswith("\n") and err.count("\n") == 1, repr(err)
-    assert "Traceback" not in err and "error" in err
-    return err
 
 
 def test_cli_exports_json_and_html(tmp_path, capsys):
