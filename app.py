@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnviz.config import Config, ConfigError
-from nnviz.figures import loss_figure, step_figure, update_animation_figure
-from nnviz.presets import PRESETS
-from nnviz.trace import Trace, trace_backprop
-from ui import editing, export_ui, panels, selfstudy
+from nnviz.engine.config import Config, ConfigError
+from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import Trace, trace_backprop
+from ui import checks_ui, editing, export_ui, panels, predict_ui, training_ui
 from ui import state as ui_state
 
 PROJECTOR_CSS = """<style>
@@ -147,7 +147,7 @@ def explorer_ui() -> None:
     left, right = st.columns([3, 2], gap="medium")
     with right:
         # Predict mode: the step's result stays hidden until the student has answered.
-        revealed = ss.ui["mode"] != "predict" or selfstudy.predict_ui(ss, trace, i)
+        revealed = ss.ui["mode"] != "predict" or predict_ui.predict_ui(ss, trace, i)
         panels.equation_ui(ss, trace, i, show_numbers=revealed)
         if projector:
             st.markdown(panels.md_escape(step.explanation))
@@ -226,7 +226,7 @@ def main() -> None:
     notices_ui()
     sidebar_ui()
     if st.session_state.ui["mode"] == "train" and not projector:
-        selfstudy.training_ui(st.session_state)
+        training_ui.training_ui(st.session_state)
         sync_url()
         return
     explorer_ui()
@@ -236,7 +236,7 @@ def main() -> None:
     else:
         repeat_ui()
         cfg = ui_state.current_config(st.session_state.ui)
-        selfstudy.checks_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()),
+        checks_ui.checks_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()),
                             st.session_state.ui["step"])
     sync_url()
 

@@ -1,9 +1,9 @@
 """Export of the seed preset: the offline HTML walk-through and the step-by-step GIF.
 
-Times ``nnviz.export.walkthrough_html(trace)`` (median of 3) and
-``nnviz.export.walkthrough_gif(trace)`` (once: it draws every step in Chromium through
+Times ``nnviz.export_html.walkthrough_html(trace)`` (median of 3) and
+``nnviz.export.images.walkthrough_gif(trace)`` (once: it draws every step in Chromium through
 kaleido; the renderer's start-up is included), and reports their sizes.  If
-``nnviz/export.py`` or either function is missing, or images are unavailable (no
+``nnviz.export`` is missing, or images are unavailable (no
 Chromium), the row says "pending" / "unavailable" instead.
 
     python3 bench/bench_export.py
@@ -23,21 +23,19 @@ from common import fmt_load, loadavg  # noqa: E402
 
 def run() -> dict:
     try:
-        export = importlib.import_module("nnviz.export")
+        export_html = importlib.import_module("nnviz.export.html")
+        render = importlib.import_module("nnviz.export.images")
     except ImportError as e:
         return {"status": "pending", "why": f"nnviz.export not importable ({e})"}
-    missing = [f for f in ("walkthrough_html", "walkthrough_gif") if not hasattr(export, f)]
-    if missing:
-        return {"status": "pending", "why": f"nnviz.export has no {', '.join(missing)}"}
-    from nnviz.presets import PRESETS
-    from nnviz.trace import trace_backprop
+    from nnviz.engine.presets import PRESETS
+    from nnviz.trace.record import trace_backprop
     cfg = PRESETS["seed"].config
     trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     res = {"status": "ok", "steps": len(trace), "load_before": loadavg()}
     times, html = [], ""
     for _ in range(3):
         t0 = time.perf_counter()
-        html = export.walkthrough_html(trace)
+        html = export_html.walkthrough_html(trace)
         times.append(time.perf_counter() - t0)
     res["html_s"], res["html_bytes"] = statistics.median(times), len(html.encode())
     available = getattr(export, "images_available", lambda: True)()
@@ -46,7 +44,7 @@ def run() -> dict:
     else:
         try:
             t0 = time.perf_counter()
-            gif = export.walkthrough_gif(trace)
+            gif = render.walkthrough_gif(trace)
             res["gif_s"], res["gif_bytes"] = time.perf_counter() - t0, len(gif)
             res["gif"] = "ok"
         except Exception as e:  # noqa: BLE001 - an export failure is a result here

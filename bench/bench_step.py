@@ -10,7 +10,7 @@ the call, repeated, for the seed 3-2-1 preset and the largest allowed network (5
 8 neurons).  The plotly JSON that ``st.plotly_chart`` then sends is timed on its own.
 
 Also timed, to size the fixes in the same run: the same step with plotly's property
-validation switched back on (``nnviz.figures.VALIDATE = True``: the figure as it was
+validation switched back on (``nnviz.draw.figures.VALIDATE = True``: the figure as it was
 built before), with a check that both give the same figure JSON for every step; what a
 ``st.cache_data`` hit on a figure costs (pickle round trip: unpickling re-validates the
 whole figure); and one full ``gc.collect()`` with the app's modules imported (what
@@ -33,13 +33,13 @@ from common import big_config, fmt_load, loadavg, pct  # noqa: E402
 
 import plotly.io as pio  # noqa: E402
 
-from nnviz import figures  # noqa: E402
-from nnviz.codeview import code_html  # noqa: E402
-from nnviz.config import Config  # noqa: E402
-from nnviz.figures import step_figure  # noqa: E402
-from nnviz.graph import graph_state  # noqa: E402
-from nnviz.presets import PRESETS  # noqa: E402
-from nnviz.trace import trace_backprop  # noqa: E402
+from nnviz.draw import figures  # noqa: E402
+from nnviz.trace.codeview import code_html  # noqa: E402
+from nnviz.engine.config import Config  # noqa: E402
+from nnviz.draw.figures import step_figure  # noqa: E402
+from nnviz.draw.graph import graph_state  # noqa: E402
+from nnviz.engine.presets import PRESETS  # noqa: E402
+from nnviz.trace.record import trace_backprop  # noqa: E402
 
 FIG_WIDTH = 660  # app.FIG_WIDTH["light"]: the graph column at 1280 px
 

@@ -198,7 +198,7 @@ def app_url(base: str, cfg=None) -> str:
 
 def big_config():
     """The largest network the app allows: 5 layers of 8 neurons (fixed random seed)."""
-    from nnviz.config import MAX_LAYERS, MAX_NEURONS, random_config
+    from nnviz.engine.config import MAX_LAYERS, MAX_NEURONS, random_config
     return random_config([MAX_NEURONS] * MAX_LAYERS, 0)
 
 
@@ -206,8 +206,8 @@ def expectations(cfg=None) -> list[dict]:
     """Per step (0-based index i): what the step heading, the numeric equation (LaTeX
     source without whitespace or line breaks) and the graph's title show once step i is on
     screen."""
-    from nnviz.presets import PRESETS
-    from nnviz.trace import trace_backprop
+    from nnviz.engine.presets import PRESETS
+    from nnviz.trace.record import trace_backprop
     cfg = cfg or PRESETS["seed"].config
     tr = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     n = len(tr)

@@ -423,13 +423,13 @@ def analysis(results: dict) -> str:
             "**Fixed, server side** (profiled with cProfile and pyinstrument on `step_figure`, and with "
             "py-spy on `streamlit run` while Chromium stepped):",
             "",
-            f"1. *plotly's per-property validation* was two thirds of building a figure. `nnviz/figures.py` "
+            f"1. *plotly's per-property validation* was two thirds of building a figure. `nnviz/draw/figures.py` "
             f"builds figures with `_validate=False` (`figures.VALIDATE = True` restores it) and writes the RdBu "
             f"colour scale out as the validator would (plotly.js has its own, different \"RdBu\"). This run: "
             f"seed step CPU p95 {seed['validated']['cpu']['p95']:.1f} → {seed['cpu']['p95']:.1f} ms, 5×8 "
             f"{big['validated']['cpu']['p95']:.1f} → {big['cpu']['p95']:.1f} ms; figure JSON identical for "
             f"every step (checked in this run: {'yes' if seed['same_json'] and big['same_json'] else 'NO'}).",
-            "2. *Edge-label placement* (`nnviz/labels.py`) retried up to 8 orders × several font sizes on "
+            "2. *Edge-label placement* (`nnviz/draw/labels.py`) retried up to 8 orders × several font sizes on "
             "crowded layers and re-ran every order-independent test of a spot each time; those tests are now "
             "computed once per size (same placements: the JSON check above covers it). The seed's slowest "
             "steps (the crowded backward and update steps) went from ≈ 17 to ≈ 11 ms when this was fixed.",

@@ -1,18 +1,18 @@
 """nnviz: step through one backprop call of a small neural network.
 
 Data flows one way: engine (``Network``) -> trace (``trace_backprop``) -> graph
-(``nnviz.graph``) -> figures (``nnviz.figures``) -> app (``app.py``).  Nothing in this
+(``nnviz.draw.graph``) -> figures (``nnviz.draw.figures``) -> app (``app.py``).  Nothing in this
 package imports streamlit.
 
 Conventions (Nielsen's): w^l has shape (sizes[l], sizes[l-1]) and w^l_jk is the weight from
 neuron k of layer l-1 to neuron j of layer l; vectors are columns, shape (n, 1).
 """
-from .config import Config, ConfigError
-from .functions import ACTIVATIONS, COSTS, Activation, Cost, get_activation, get_cost
-from .gradcheck import GradCheck, gradient_check
-from .network import Network, forward_backward
-from .presets import PRESETS, Preset, load_preset
-from .trace import Step, Trace, trace_backprop
+from nnviz.engine.config import Config, ConfigError
+from nnviz.engine.functions import ACTIVATIONS, COSTS, Activation, Cost, get_activation, get_cost
+from nnviz.engine.gradcheck import GradCheck, gradient_check
+from nnviz.engine.network import Network, forward_backward
+from nnviz.engine.presets import PRESETS, Preset, load_preset
+from nnviz.trace.record import Step, Trace, trace_backprop
 
 __all__ = ["ACTIVATIONS", "COSTS", "PRESETS", "Activation", "Config", "ConfigError", "Cost",
            "GradCheck", "Network", "Preset", "Step", "Trace", "forward_backward", "get_activation",

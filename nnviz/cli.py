@@ -8,10 +8,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import MAX_JSON_BYTES, Config, ConfigError, excerpt
-from .explain import explain_markdown
-from .presets import PRESETS, load_preset
-from .trace import trace_backprop
+from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, excerpt
+from nnviz.trace.explain import explain_markdown
+from nnviz.engine.presets import PRESETS, load_preset
+from nnviz.trace.record import trace_backprop
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,32 +108,32 @@ def _progress_bar(quiet: bool):
 
 
 def _export(args) -> str:
-    from . import export  # kaleido and plotly load only when exporting
+    from nnviz.export import files as export_files, html as export_html, images as render  # kaleido and plotly load only when exporting
 
     if args.step is not None and args.format not in ("png", "svg"):
-        raise export.ExportError("--step applies to --format png or svg only.")
+        raise export_files.ExportError("--step applies to --format png or svg only.")
     if args.update and args.format != "gif":
-        raise export.ExportError("--update applies to --format gif only.")
-    out = None if args.out == "-" else export.check_writable(args.out)
+        raise export_files.ExportError("--update applies to --format gif only.")
+    out = None if args.out == "-" else export_files.check_writable(args.out)
     cfg, title = load_config(args.preset, args.config)
     trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     size, bar = {"width": args.width, "height": args.height, "theme": args.theme}, _progress_bar(args.quiet)
     if args.format == "html":
-        data = export.walkthrough_html(trace, f"nnviz — {title}", theme=args.theme).encode()
+        data = export_html.walkthrough_html(trace, f"nnviz — {title}", theme=args.theme).encode()
     elif args.format == "json":
-        data = export.trace_json(trace).encode()
+        data = export_files.trace_json(trace).encode()
     elif args.format == "gif":
-        data = (export.update_gif if args.update else export.walkthrough_gif)(trace, progress=bar, **size)
+        data = (render.update_gif if args.update else render.walkthrough_gif)(trace, progress=bar, **size)
     else:
         step = 1 if args.step is None else args.step
         if not 1 <= step <= len(trace):
-            raise export.ExportError(f"--step {step} does not exist: this network's call has steps 1 to {len(trace)}.")
-        data = export.step_image(trace, step - 1, args.format, **size)
+            raise export_files.ExportError(f"--step {step} does not exist: this network's call has steps 1 to {len(trace)}.")
+        data = render.step_image(trace, step - 1, args.format, **size)
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return ""
-    export.write_file(out, data)
+    export_files.write_file(out, data)
     return f"Wrote {out} ({len(data):,} bytes, {args.format}).\n"
 
 

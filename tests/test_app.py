@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.presets import PRESETS
-from nnviz.trace import trace_backprop
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import trace_backprop
 from ui.panels import two_lines
 from ui.state import encode_config
 

@@ -13,7 +13,7 @@ import pytest
 
 from nnviz import Trace, trace_backprop
 from cli_support import assert_one_line_error, run_main
-from nnviz.presets import MAZUR_PUBLISHED, PRESETS
+from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"-?\d+\.\d+")

@@ -1,4 +1,4 @@
-"""nnviz.datasets: seeded 2-D datasets, their shapes, labels, ranges and validation."""
+"""nnviz.lessons.datasets: seeded 2-D datasets, their shapes, labels, ranges and validation."""
 import math
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.datasets import DATASETS, MAX_N, as_arrays, make_arrays, make_dataset
+from nnviz.lessons.datasets import DATASETS, MAX_N, as_arrays, make_arrays, make_dataset
 
 NAMES = list(DATASETS)
 

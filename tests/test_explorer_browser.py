@@ -1,7 +1,7 @@
 """The explorer in a real browser: keys, URL, the update animation, numbers, code, screenshots.
 
-Every expected number comes from the test's own trace (``nnviz.presets`` +
-``nnviz.trace_backprop``, written by ``nnviz.numfmt.fmt``), never from the app's session.
+Every expected number comes from the test's own trace (``nnviz.engine.presets`` +
+``nnviz.trace_backprop``, written by ``nnviz.trace.numfmt.fmt``), never from the app's session.
 The graph is read from the plotly element (``_fullData``/``layout``: what plotly draws),
 the equations from KaTeX's ``<annotation>`` (the TeX it rendered).
 
@@ -19,10 +19,10 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import REPO_ROOT, assert_no_streamlit_exception, wait_for_app_run
-from nnviz.numfmt import fmt
-from nnviz.presets import PRESETS
-from nnviz.seed_source import SOURCES
-from nnviz.trace import trace_backprop
+from nnviz.trace.numfmt import fmt
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.seed_source import SOURCES
+from nnviz.trace.record import trace_backprop
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """``nnviz.export`` and ``python -m nnviz export``: images, GIFs, JSON round trip, offline HTML.
 
 Image tests drive kaleido with the system Chromium (/usr/bin/chromium); one browser is
-started for the whole module and shared (``nnviz.render`` keeps it).
+started for the whole module and shared (``nnviz.export.images`` keeps it).
 """
 from __future__ import annotations
 
@@ -17,14 +17,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from nnviz import export, export_files, render
+from nnviz.export import files as export_files
+from nnviz.export import html as export_html
+from nnviz.export import images as render
 from cli_support import assert_one_line_error, run_main
-from nnviz.config import MAX_JSON_BYTES, Config, ConfigError, random_config
-from nnviz.presets import PRESETS
-from nnviz.trace import Trace, trace_backprop
+from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, random_config
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import Trace, trace_backprop
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-needs_chromium = pytest.mark.skipif(not export.images_available(), reason="no Chromium for kaleido")
+needs_chromium = pytest.mark.skipif(not render.images_available(), reason="no Chromium for kaleido")
 
 
 def preset_trace(name: str = "seed") -> Trace:
@@ -40,7 +42,7 @@ def seed():
 @pytest.fixture(scope="module", autouse=True)
 def _close_browser():
     yield
-    export.shutdown_renderer()
+    render.shutdown_renderer()
 
 
 def colours(img: Image.Image) -> int:
@@ -74,11 +76,11 @@ def assert_same_trace(a: Trace, b: Trace) -> None:
 
 
 def test_trace_json_round_trips(seed):
-    text = export.trace_json(seed)
+    text = export_files.trace_json(seed)
     assert len(text.encode()) <= MAX_JSON_BYTES
     assert json.loads(text)["format"] == "nnviz-trace"
     assert_same_trace(Trace.from_json(text), seed)
-    assert_same_trace(export.load_trace(text), seed)
+    assert_same_trace(export_files.load_trace(text), seed)
     assert Config.from_json(text) == PRESETS["seed"].config
 
 
@@ -89,21 +91,21 @@ def test_the_largest_network_at_full_precision_still_loads_back():
                       x=(np.array(cfg.x) * np.e).tolist())
     trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     assert len(trace.to_json()) > MAX_JSON_BYTES  # the full text would not fit...
-    text = export.trace_json(trace)
+    text = export_files.trace_json(trace)
     assert len(text.encode()) <= MAX_JSON_BYTES   # ...so the derived text fields are left out
-    assert_same_trace(export.load_trace(text), trace)
+    assert_same_trace(export_files.load_trace(text), trace)
     assert_same_trace(Trace.from_json(text), trace)
 
 
 @pytest.mark.parametrize("text", ["{", "[1, 2]", '{"format": "nnviz-trace"}', " " * (MAX_JSON_BYTES + 1)])
 def test_load_trace_rejects_bad_files(text):
     with pytest.raises(ConfigError):
-        export.load_trace(text)
+        export_files.load_trace(text)
 
 
 # ---- the HTML walk-through (static checks; the browser test steps through it) ----------------
 def test_walkthrough_html_is_self_contained(seed):
-    page = export.walkthrough_html(seed)
+    page = export_html.walkthrough_html(seed)
     assert len(page.encode()) < 7_000_000
     assert page.count('<section class="slide"') == len(seed) + 1
     assert 'http-equiv="Content-Security-Policy"' in page and "default-src &#x27;none&#x27;" in page
@@ -122,7 +124,7 @@ def test_walkthrough_html_is_self_contained(seed):
 
 def test_walkthrough_html_escapes_what_it_inserts(seed):
     evil = '</title><script>alert("x")</script><img src=x onerror=alert(1)>'
-    page = export.walkthrough_html(seed, title=evil)
+    page = export_html.walkthrough_html(seed, title=evil)
     assert evil not in page and "<img src=x" not in page
     assert html_unescape_title(page) == evil
     figs = re.search(r'<script type="application/json" id="nnviz-figures">(.*?)</script>', page, re.S).group(1)
@@ -136,24 +138,24 @@ def html_unescape_title(page: str) -> str:
 
 
 def test_projector_theme_page(seed):
-    page = export.walkthrough_html(seed, theme="projector")
+    page = export_html.walkthrough_html(seed, theme="projector")
     assert '<body class="projector">' in page
 
 
 # ---- images ------------------------------------------------------------------------------------
 @needs_chromium
 def test_step_png_has_the_asked_size_and_a_drawing(seed):
-    data = export.step_image(seed, 4, "png", width=1280, height=720)
+    data = render.step_image(seed, 4, "png", width=1280, height=720)
     img = Image.open(io.BytesIO(data))
     assert img.format == "PNG" and img.size == (1280, 720)
     assert_not_blank(img)
-    small = Image.open(io.BytesIO(export.step_image(seed, -1, "png", width=800, height=450)))
+    small = Image.open(io.BytesIO(render.step_image(seed, -1, "png", width=800, height=450)))
     assert small.size == (800, 450)
 
 
 @needs_chromium
 def test_step_svg_is_the_steps_figure(seed):
-    svg = export.step_image(seed, 9, "svg").decode()
+    svg = render.step_image(seed, 9, "svg").decode()
     assert svg.lstrip().startswith("<svg") and 'width="1280"' in svg and 'height="720"' in svg
     assert f"Step 10/{len(seed)}" in svg and "error δ" in svg
     assert "http://" not in svg.replace("http://www.w3.org/", "")  # no external reference
@@ -162,7 +164,7 @@ def test_step_svg_is_the_steps_figure(seed):
 @needs_chromium
 def test_walkthrough_gif_has_one_frame_per_step(seed):
     calls = []
-    data = export.walkthrough_gif(seed, width=640, height=360, progress=lambda d, n: calls.append((d, n)))
+    data = render.walkthrough_gif(seed, width=640, height=360, progress=lambda d, n: calls.append((d, n)))
     frames = gif_frames(data)
     assert Image.open(io.BytesIO(data)).format == "GIF"
     assert len(frames) == len(seed)
@@ -174,7 +176,7 @@ def test_walkthrough_gif_has_one_frame_per_step(seed):
 
 @needs_chromium
 def test_update_gif_plays_the_update(seed):
-    data = export.update_gif(seed, width=640, height=360, n_frames=8)
+    data = render.update_gif(seed, width=640, height=360, n_frames=8)
     frames = gif_frames(data)
     assert len(frames) == 8
     assert frames[0].info["duration"] == 1500 and frames[1].info["duration"] == 120
@@ -185,7 +187,7 @@ def test_update_gif_plays_the_update(seed):
 
 @needs_chromium
 def test_update_frames_end_at_the_new_weights(seed):
-    frames = export.update_frames(seed, 800, 450, n_frames=5)
+    frames = render.update_frames(seed, 800, 450, n_frames=5)
     assert len(frames) == 5 and all("updatemenus" not in f["layout"] for f in frames)
     assert [f["layout"]["sliders"][0]["active"] for f in frames] == list(range(5))
     texts = " ".join(a["text"] for a in frames[-1]["layout"]["annotations"])
@@ -194,19 +196,19 @@ def test_update_frames_end_at_the_new_weights(seed):
 
 
 def test_bad_step_and_size_are_one_sentence(seed):
-    with pytest.raises(export.ExportError, match="steps 1 to 16"):
-        export.step_image(seed, 16)
-    with pytest.raises(export.ExportError, match="200 to 4000"):
-        export.step_image(seed, 0, width=50)
-    with pytest.raises(export.ExportError, match="png or svg"):
-        export.render_figures([], "bmp")
+    with pytest.raises(export_files.ExportError, match="steps 1 to 16"):
+        render.step_image(seed, 16)
+    with pytest.raises(export_files.ExportError, match="200 to 4000"):
+        render.step_image(seed, 0, width=50)
+    with pytest.raises(export_files.ExportError, match="png or svg"):
+        render.render_figures([], "bmp")
 
 
 def test_missing_chromium_is_one_sentence(monkeypatch, seed):
     monkeypatch.setattr(render, "chromium_path", lambda: None)
     monkeypatch.setattr(render, "_RENDERER", None)
-    with pytest.raises(export.ExportError, match="needs Chromium"):
-        export.step_image(seed, 0)
+    with pytest.raises(export_files.ExportError, match="needs Chromium"):
+        render.step_image(seed, 0)
 
 
 # ---- CLI -----------------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ def test_cli_unwritable_paths(tmp_path, capsys):
 def test_cli_write_failure_is_one_line(tmp_path, capsys, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(export_files, "open", refuse, raising=False)  # shadows the builtin in nnviz.export_files
+    monkeypatch.setattr(export_files, "open", refuse, raising=False)  # shadows the builtin in nnviz.export.files
     err = assert_one_line_error(*run_main(["export", "--format", "json", "--out", str(tmp_path / "t.json")], capsys))
     assert "No space left on device" in err
 

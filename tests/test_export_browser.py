@@ -20,9 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import REPO_ROOT, assert_no_streamlit_exception, wait_for_app_run
-from nnviz.export import walkthrough_html
-from nnviz.presets import PRESETS
-from nnviz.trace import trace_backprop
+from nnviz.export.html import walkthrough_html
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import trace_backprop
 
 pytestmark = pytest.mark.browser
 

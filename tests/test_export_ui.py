@@ -9,10 +9,12 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from nnviz import export
-from nnviz.config import MAX_JSON_BYTES, Config
-from nnviz.presets import PRESETS
-from nnviz.trace import Trace, trace_backprop
+from nnviz.export import files as export_files
+from nnviz.export import html as export_html
+from nnviz.export import images as render
+from nnviz.engine.config import MAX_JSON_BYTES, Config
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import Trace, trace_backprop
 from ui import export_ui
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -31,7 +33,7 @@ def test_sidebar_offers_every_download_made_only_on_click():
     for proto in dl.values():
         assert proto.deferred_file_id and not proto.url  # generated when clicked, not per step
         assert proto.ignore_rerun                         # a click does not rerun the app
-        assert proto.disabled is (not export.images_available() and proto.label not in (LABELS[0], LABELS[-1]))
+        assert proto.disabled is (not render.images_available() and proto.label not in (LABELS[0], LABELS[-1]))
     at.button(key="next").click().run()
     assert not at.exception and list(downloads(at)) == LABELS
     assert len(at.get("file_uploader")) == 1
@@ -47,12 +49,12 @@ def test_cached_downloads_are_the_exports():
     assert page.startswith("<!DOCTYPE html>") and "<title>nnviz — Mazur 2-2-2</title>" in page
 
 
-@pytest.mark.skipif(not export.images_available(), reason="no Chromium for kaleido")
+@pytest.mark.skipif(not render.images_available(), reason="no Chromium for kaleido")
 def test_cached_step_image():
     cfg_json = PRESETS["seed"].config.model_dump_json()
     img = Image.open(io.BytesIO(export_ui.step_image_bytes(cfg_json, 3, "png", "light")))
     assert img.size == (1280, 720)
-    export.shutdown_renderer()
+    render.shutdown_renderer()
 
 
 # ---- upload (the callback, with a stand-in session state and uploaded file) --------------------
@@ -92,7 +94,7 @@ def test_upload_a_trace_file_makes_it_the_network():
     ss = fresh_state()
     cfg = PRESETS["xor"].config.replace(eta=0.75)
     trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
-    kind, text = upload(ss, "run.json", export.trace_json(trace).encode())
+    kind, text = upload(ss, "run.json", export_files.trace_json(trace).encode())
     assert kind == "ok" and "run.json" in text and "2-2-1" in text
     assert ss.ui["cfg"] == cfg and ss.ui["step"] == 0
     assert ss.editor_version == 1 and ss.history == [] and ss.example_index == 0

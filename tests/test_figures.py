@@ -1,4 +1,4 @@
-"""nnviz.figures: what the user sees, checked against the trace itself.
+"""nnviz.draw.figures: what the user sees, checked against the trace itself.
 
 Labels are parsed back out of the figure (trace text, annotations) and compared with
 ``fmt`` of the trace's own numbers: an independent check of the drawing, not of graph.py.
@@ -9,13 +9,14 @@ import re
 
 import pytest
 
-from nnviz import figure_layout, figures
-from nnviz.config import random_config
-from nnviz.figures import loss_figure, step_figure, update_animation_figure
-from nnviz.graph import network_graph
-from nnviz.numfmt import fmt
-from nnviz.presets import PRESETS, load_preset
-from nnviz.trace import trace_backprop
+from nnviz.draw import layout as figure_layout
+from nnviz.draw import figures
+from nnviz.engine.config import random_config
+from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.draw.graph import network_graph
+from nnviz.trace.numfmt import fmt
+from nnviz.engine.presets import PRESETS, load_preset
+from nnviz.trace.record import trace_backprop
 
 NODE_TRACES = ("nodes", "nodes (other)", "nodes (not computed)")
 

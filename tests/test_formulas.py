@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnviz import Network, get_activation, trace_backprop
-from nnviz.numfmt import bmatrix, fmt
-from nnviz.presets import PRESETS
+from nnviz.trace.numfmt import bmatrix, fmt
+from nnviz.engine.presets import PRESETS
 
 # a number as fmt writes it (1.5, -0.25, 3\times 10^{-7}), or an index group to skip
 TOKEN = re.compile(r"(?P<num>-?\d+(?:\.\d+)?(?:\\times 10\^\{-?\d+\})?)|(?P<idx>[\^_]\{[^{}]*\})")

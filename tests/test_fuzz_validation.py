@@ -32,10 +32,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nnviz import cli
-from nnviz.config import (MAX_ABS, MAX_ETA, MAX_JSON_BYTES, MAX_LAYERS, MAX_NEURONS, Config,
+from nnviz.engine.config import (MAX_ABS, MAX_ETA, MAX_JSON_BYTES, MAX_LAYERS, MAX_NEURONS, Config,
                           ConfigError, random_config)
-from nnviz.functions import ACTIVATIONS, COSTS
-from nnviz.presets import PRESETS
+from nnviz.engine.functions import ACTIVATIONS, COSTS
+from nnviz.engine.presets import PRESETS
 from ui import state as ui_state
 from ui.editing import parse_sizes
 
@@ -326,7 +326,7 @@ def test_from_json_examples():
         with pytest.raises(ConfigError) as info:
             Config.from_json(text)
         check_message(str(info.value))
-    from nnviz.trace import trace_backprop
+    from nnviz.trace.record import trace_backprop
     cfg = PRESETS["mazur"].config
     trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     assert Config.from_json(trace.to_json()) == cfg

@@ -9,7 +9,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from nnviz import Network, get_activation, get_cost
-from nnviz.gradcheck import gradient_check
+from nnviz.engine.gradcheck import gradient_check
 
 PAIRS = [("sigmoid", "quadratic"), ("sigmoid", "cross_entropy"), ("tanh", "quadratic"),
          ("relu", "quadratic")]

@@ -1,15 +1,15 @@
-"""nnviz.graph: the layered graph, and what each node and edge shows at each step."""
+"""nnviz.draw.graph: the layered graph, and what each node and edge shows at each step."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nnviz.config import random_config
-from nnviz.graph import (graph_state, items_of, network_graph, node_id, signed,
+from nnviz.engine.config import random_config
+from nnviz.draw.graph import (graph_state, items_of, network_graph, node_id, signed,
                          update_state)
-from nnviz.numfmt import fmt
-from nnviz.presets import PRESETS, load_preset
-from nnviz.trace import trace_backprop
+from nnviz.trace.numfmt import fmt
+from nnviz.engine.presets import PRESETS, load_preset
+from nnviz.trace.record import trace_backprop
 
 
 def _trace(config):

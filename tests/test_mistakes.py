@@ -1,14 +1,14 @@
-"""nnviz.mistakes: each mistake changes the result; the right side is Network.backprop."""
+"""nnviz.lessons.mistakes: each mistake changes the result; the right side is Network.backprop."""
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.config import random_config
-from nnviz.functions import SIGMOID
-from nnviz.mistakes import (CONVENTIONS, MISTAKES, Mistake, all_mistakes, no_sigma_prime,
+from nnviz.engine.config import random_config
+from nnviz.engine.functions import SIGMOID
+from nnviz.lessons.mistakes import (CONVENTIONS, MISTAKES, Mistake, all_mistakes, no_sigma_prime,
                             show_mistake, stale_weights, wrong_transpose)
-from nnviz.presets import PRESETS
+from nnviz.engine.presets import PRESETS
 
 sig, sp = SIGMOID.fn, SIGMOID.prime
 

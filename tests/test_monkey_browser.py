@@ -17,8 +17,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from conftest import assert_no_streamlit_exception, wait_for_app_run
-from nnviz.presets import PRESETS
-from nnviz.trace import trace_backprop
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import trace_backprop
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import nnviz.network
+import nnviz.engine.network
 from nnviz import Network, get_activation
 from seed_reference import seed_namespace, seed_network
 
@@ -121,13 +121,13 @@ def test_batch_update_equals_per_example_sum(sizes, s, m, act):
 
 def test_update_mini_batch_uses_one_matrix_pass_per_batch(monkeypatch):
     calls = []
-    real = nnviz.network.forward_backward
+    real = nnviz.engine.network.forward_backward
 
     def counting(weights, biases, activation, cost, x, y, emit=None):
         calls.append(x.shape)
         return real(weights, biases, activation, cost, x, y, emit)
 
-    monkeypatch.setattr(nnviz.network, "forward_backward", counting)
+    monkeypatch.setattr(nnviz.engine.network, "forward_backward", counting)
     net = Network([3, 4, 2], seed=0)
     net.update_mini_batch(examples([3, 4, 2], 0, 7), 1.0)
     assert calls == [(3, 7)]  # one call, the 7 examples as columns

@@ -3,7 +3,7 @@
 * app.py and ui/*.py: no ``unsafe_allow_html=True`` anywhere, no ``streamlit.components``;
   every ``.html(...)`` call (``st.html``, ``st.sidebar.html`` ...) gets an argument built only
   from allowlisted module-level string constants of the same file (``+`` and ``a if c else b``
-  allowed) or from a call to an allowlisted function of ``nnviz.codeview`` (which escapes).
+  allowed) or from a call to an allowlisted function of ``nnviz.trace.codeview`` (which escapes).
 * nnviz/ never imports streamlit (it is the pure-Python layer).
 * Nothing in nnviz/, ui/ or app.py imports pickle (or marshal / shelve / dill / joblib),
   reads pickles (``read_pickle``, ``allow_pickle=True``), or calls eval / exec / compile.
@@ -22,7 +22,7 @@ NNVIZ_FILES = sorted((ROOT / "nnviz").rglob("*.py"))
 # Module-level constants that may be passed to st.html (each must be a plain string literal).
 HTML_CONSTANTS = {"BASE_CSS", "PROJECTOR_CSS", "HIDE_CLICKER_CSS"}
 # Functions that build our own HTML, escaping everything they insert: name -> defining module.
-HTML_FUNCTIONS = {"code_html": "nnviz.codeview"}
+HTML_FUNCTIONS = {"code_html": "nnviz.trace.codeview"}
 UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "joblib", "cloudpickle"}
 UNSAFE_CALLS = {"eval", "exec", "compile", "__import__"}  # as plain names (builtins)
 UNSAFE_METHODS = {"eval", "exec", "read_pickle"}  # as attributes: builtins.eval, pd.eval, df.eval ...
@@ -138,7 +138,7 @@ def test_checker_rejects_user_text():
     """The allowlist is strict: variables, f-strings, other calls and method results fail."""
     src = '''
 import streamlit as st
-from nnviz.codeview import code_html
+from nnviz.trace.codeview import code_html
 BASE_CSS = "<style></style>"
 def f(user, ss):
     st.html(user)
@@ -154,7 +154,7 @@ def f(user, ss):
     calls = _html_calls(tree)
     assert len(calls) == 7
     assert not any(_safe_html_arg(c.args[0], constants, imports) for c in calls)
-    ok = ast.parse('import streamlit as st\nfrom nnviz.codeview import code_html\nBASE_CSS = "<style/>"\n'
+    ok = ast.parse('import streamlit as st\nfrom nnviz.trace.codeview import code_html\nBASE_CSS = "<style/>"\n'
                    'st.html(BASE_CSS + ("" if x else BASE_CSS))\nst.html(code_html("backprop", (1,)))\n')
     assert all(_safe_html_arg(c.args[0], _string_constants(ok), _imported_functions(ok)) for c in _html_calls(ok))
     # A constant reassigned from user input is no longer a constant.

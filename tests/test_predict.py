@@ -1,4 +1,4 @@
-"""nnviz.predict: targets, reading a guess, the tolerance, hints and the score."""
+"""nnviz.lessons.predict: targets, reading a guess, the tolerance, hints and the score."""
 import dataclasses
 import math
 
@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.numfmt import fmt
-from nnviz.predict import (DEFAULT_ABS_TOL, DEFAULT_REL_TOL, Hint, Score, Target, Verdict,
+from nnviz.trace.numfmt import fmt
+from nnviz.lessons.predict import (DEFAULT_ABS_TOL, DEFAULT_REL_TOL, Hint, Score, Target, Verdict,
                            check_prediction, hints, parse_number, pick_target, tolerance)
-from nnviz.presets import PRESETS
-from nnviz.trace import trace_backprop
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import trace_backprop
 
 
 def preset_trace(name):

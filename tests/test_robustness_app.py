@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from nnviz.presets import PRESETS
+from nnviz.engine.presets import PRESETS
 from ui.state import FIELDS, encode_config
 
 from apptest_support import make_app

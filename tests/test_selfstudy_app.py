@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnviz.numfmt import bmatrix, fmt
-from nnviz.predict import pick_target
-from nnviz.presets import MAZUR_PUBLISHED, PRESETS
-from nnviz.trace import trace_backprop
+from nnviz.trace.numfmt import bmatrix, fmt
+from nnviz.lessons.predict import pick_target
+from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
+from nnviz.trace.record import trace_backprop
 from ui.panels import two_lines
 from ui.state import encode_config
 

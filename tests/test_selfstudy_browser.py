@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, assert_no_streamlit_exception, wait_for_app_run
-from nnviz.numfmt import fmt
-from nnviz.predict import pick_target
-from nnviz.presets import PRESETS
-from nnviz.trace import trace_backprop
+from nnviz.trace.numfmt import fmt
+from nnviz.lessons.predict import pick_target
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import trace_backprop
 
 ASSETS = REPO_ROOT / "assets"
 VIEWPORT = {"width": 1280, "height": 800}

@@ -16,8 +16,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nnviz import Network, Trace, get_activation, trace_backprop
-from nnviz.presets import MAZUR_PUBLISHED, PRESETS
-from nnviz.seed_source import BACKPROP, SOURCES, UPDATE_MINI_BATCH
+from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
+from nnviz.trace.seed_source import BACKPROP, SOURCES, UPDATE_MINI_BATCH
 from seed_reference import seed_method_source, seed_namespace, seed_network
 
 PROPERTY = settings(max_examples=40, deadline=None)

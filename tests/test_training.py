@@ -1,14 +1,14 @@
-"""nnviz.training: the recipes reach 95 %, the loss falls, the decision grid is one batch."""
+"""nnviz.lessons.training: the recipes reach 95 %, the loss falls, the decision grid is one batch."""
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from nnviz.config import MAX_LAYERS, MAX_NEURONS
-from nnviz.datasets import make_dataset
-from nnviz.network import Network
-from nnviz.training import (MAX_EPOCHS, RECIPES, decision_grid, get_recipe, run_recipe,
+from nnviz.engine.config import MAX_LAYERS, MAX_NEURONS
+from nnviz.lessons.datasets import make_dataset
+from nnviz.engine.network import Network
+from nnviz.lessons.training import (MAX_EPOCHS, RECIPES, decision_grid, get_recipe, run_recipe,
                             train)
-from nnviz.training_figures import decision_boundary_figure, training_curve_figure
+from nnviz.lessons.training_figures import decision_boundary_figure, training_curve_figure
 
 RECIPE_KEYS = {"sizes", "eta", "mini_batch_size", "epochs", "n", "seed"}
 

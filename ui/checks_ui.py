@@ -1,7 +1,7 @@
 """Checks below the explorer: gradient check, reference check (Mazur) and common mistakes.
 
-Computed by ``nnviz.gradcheck``, ``nnviz.presets`` (Mazur's published figures) and
-``nnviz.mistakes``; session keys ``ss_mistake_<name>`` (the mistake toggles).
+Computed by ``nnviz.engine.gradcheck``, ``nnviz.engine.presets`` (Mazur's published figures) and
+``nnviz.lessons.mistakes``; session keys ``ss_mistake_<name>`` (the mistake toggles).
 """
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnviz.config import Config
-from nnviz.explain import weight_names
-from nnviz.gradcheck import ATOL, RTOL, gradient_check
-from nnviz.mistakes import CONVENTIONS, MISTAKES
-from nnviz.numfmt import bmatrix, fmt
-from nnviz.presets import MAZUR_PUBLISHED, PRESETS
-from nnviz.trace import Trace
+from nnviz.engine.config import Config
+from nnviz.trace.explain import weight_names
+from nnviz.engine.gradcheck import ATOL, RTOL, gradient_check
+from nnviz.lessons.mistakes import CONVENTIONS, MISTAKES
+from nnviz.trace.numfmt import bmatrix, fmt
+from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
+from nnviz.trace.record import Trace
 
 from .panels import md_escape
 

@@ -1,6 +1,6 @@
 """Sidebar widgets that change the network: preset, architecture, parameters, x, y, eta.
 
-Every change goes through ``nnviz.config.Config``; an invalid edit leaves the last good
+Every change goes through ``nnviz.engine.config.Config``; an invalid edit leaves the last good
 network in place and shows one message saying what is wrong and what is allowed.
 """
 from __future__ import annotations
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnviz.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, ConfigError, random_config
-from nnviz.functions import ACTIVATIONS, COSTS
-from nnviz.presets import PRESETS
+from nnviz.engine.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, ConfigError, random_config
+from nnviz.engine.functions import ACTIVATIONS, COSTS
+from nnviz.engine.presets import PRESETS
 
 from .state import current_config
 

@@ -2,17 +2,19 @@
 
 Every download is made only when its button is clicked (``st.download_button`` with a
 callable ``data``, run on a worker thread), so stepping never waits for an export; results
-are cached by the config's JSON text.  The upload goes through ``nnviz.config.Config``
+are cached by the config's JSON text.  The upload goes through ``nnviz.engine.config.Config``
 (JSON only, at most 64 KiB — never pickle); a bad file leaves the current network as it is.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from nnviz import export
-from nnviz.config import MAX_JSON_BYTES, Config, ConfigError, excerpt
-from nnviz.presets import PRESETS
-from nnviz.trace import Trace
+from nnviz.export import files as export_files
+from nnviz.export import html as export_html
+from nnviz.export import images as render
+from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, excerpt
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import Trace
 
 from . import editing
 from .panels import md_escape
@@ -21,23 +23,23 @@ from .panels import md_escape
 # ---- cached exports (keyed by the validated config's JSON; traces are re-run, ms) --------
 @st.cache_data(max_entries=8, show_spinner=False)
 def html_bytes(cfg_json: str, title: str) -> bytes:
-    return export.walkthrough_html(export.load_trace(cfg_json), title=title).encode()
+    return export_html.walkthrough_html(export_files.load_trace(cfg_json), title=title).encode()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def json_bytes(cfg_json: str) -> bytes:
-    return export.trace_json(export.load_trace(cfg_json)).encode()
+    return export_files.trace_json(export_files.load_trace(cfg_json)).encode()
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def step_image_bytes(cfg_json: str, i: int, fmt: str, theme: str) -> bytes:
-    return export.step_image(export.load_trace(cfg_json), i, fmt, theme=theme)
+    return render.step_image(export_files.load_trace(cfg_json), i, fmt, theme=theme)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def gif_bytes(cfg_json: str, which: str, theme: str) -> bytes:
-    trace = export.load_trace(cfg_json)
-    return (export.update_gif if which == "update" else export.walkthrough_gif)(trace, theme=theme)
+    trace = export_files.load_trace(cfg_json)
+    return (render.update_gif if which == "update" else render.walkthrough_gif)(trace, theme=theme)
 
 
 def _names(ss) -> tuple[str, str]:
@@ -57,7 +59,7 @@ def export_ui(ss, cfg_json: str, trace: Trace, i: int, theme: str) -> None:
             file_name=f"{stem}-walkthrough.html", mime="text/html", key="dl_html", icon=":material/slideshow:",
             help="One self-contained page of every step and the update: open it in any browser, "
                  "no network needed; step with → / ← or Page Down / Page Up.", **kw)
-        images = export.images_available()
+        images = render.images_available()
         st.caption(f"Images of step {i + 1} of {len(trace)} and animations"
                    + ("" if images else " — unavailable here: image export needs Chromium "
                       "(/usr/bin/chromium)."))

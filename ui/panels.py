@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnviz.codeview import code_html
-from nnviz.numfmt import fmt
-from nnviz.trace import Step, Trace
+from nnviz.trace.codeview import code_html
+from nnviz.trace.numfmt import fmt
+from nnviz.trace.record import Step, Trace
 
 PHASE_BADGE = {"forward": ":blue-badge[Forward]", "backward": ":orange-badge[Backward]",
                "update": ":green-badge[Update]"}

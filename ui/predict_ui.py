@@ -1,7 +1,7 @@
 """Predict, then reveal: the walk-through asks for each step's result before showing it.
 
 Session keys (see ``ui.selfstudy``): ``ss_score``, ``ss_skipped``, ``ss_pred`` and the
-``ss_guess_*`` text inputs.  Scoring and hints come from ``nnviz.predict``.
+``ss_guess_*`` text inputs.  Scoring and hints come from ``nnviz.lessons.predict``.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import asdict
 import numpy as np
 import streamlit as st
 
-from nnviz.numfmt import fmt
-from nnviz.predict import Score, check_prediction, hints, pick_target
-from nnviz.trace import Trace
+from nnviz.trace.numfmt import fmt
+from nnviz.lessons.predict import Score, check_prediction, hints, pick_target
+from nnviz.trace.record import Trace
 
 from .panels import md_escape
 

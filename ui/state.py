@@ -12,8 +12,8 @@ import binascii
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from nnviz.config import Config, ConfigError, excerpt
-from nnviz.presets import PRESETS
+from nnviz.engine.config import Config, ConfigError, excerpt
+from nnviz.engine.presets import PRESETS
 
 MAX_STEP = 10_000
 MAX_CFG_CHARS = 16_000

@@ -1,6 +1,6 @@
 """The training view: train a small network with SGD, watch it live, then step into it.
 
-Training runs chunk by chunk of epochs in the script run (``nnviz.training``); the run is
+Training runs chunk by chunk of epochs in the script run (``nnviz.lessons.training``); the run is
 kept in ``ss_train`` and the pending epochs in ``ss_tr_job`` (see ``ui.selfstudy``).
 """
 from __future__ import annotations
@@ -11,12 +11,12 @@ import time
 import numpy as np
 import streamlit as st
 
-from nnviz.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, ConfigError
-from nnviz.datasets import DATASETS, MAX_N, make_dataset
-from nnviz.network import Network
-from nnviz.numfmt import fmt
-from nnviz.training import MAX_EPOCHS, RECIPES, train
-from nnviz.training_figures import decision_boundary_figure, training_curve_figure
+from nnviz.engine.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, ConfigError
+from nnviz.lessons.datasets import DATASETS, MAX_N, make_dataset
+from nnviz.engine.network import Network
+from nnviz.trace.numfmt import fmt
+from nnviz.lessons.training import MAX_EPOCHS, RECIPES, train
+from nnviz.lessons.training_figures import decision_boundary_figure, training_curve_figure
 
 from . import editing
 from .panels import md_escape

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import Config
+from nnviz.engine.config import Config
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 """Labels on the network figure: where edge labels go, and the text and boxes of node labels.
 
 ``_place`` puts each edge label at a spot along its edge that clears nodes, rings, other
-labels and edges; the figure builders in ``nnviz.figures`` draw them there.
+labels and edges; the figure builders in ``nnviz.draw.figures`` draw them there.
 """
 from __future__ import annotations
 
 import math
 
-from .figure_layout import Theme, _Scene, _text_w
+from nnviz.draw.layout import Theme, _Scene, _text_w
 
 
 _TS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.45, 0.55, 0.26, 0.74, 0.36, 0.64, 0.2, 0.8)  # label spots

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network, forward_backward
+from nnviz.engine.network import Network, forward_backward
 
 RTOL = 1e-5
 ATOL = 1e-8

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .codeview import code_html
-from .export_files import ExportError
-from .figures import step_figure, update_animation_figure
-from .numfmt import fmt
-from .trace import Trace
+from nnviz.trace.codeview import code_html
+from nnviz.export.files import ExportError
+from nnviz.draw.figures import step_figure, update_animation_figure
+from nnviz.trace.numfmt import fmt
+from nnviz.trace.record import Trace
 
-VENDOR = Path(__file__).resolve().parent / "vendor" / "katex"
+VENDOR = Path(__file__).resolve().parent.parent / "vendor" / "katex"
 DEFAULT_TITLE = "nnviz — one backprop call, step by step"
 
 

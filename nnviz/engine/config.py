@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .network import Network
+from nnviz.engine.network import Network
 
 MAX_LAYERS = 5
 MAX_NEURONS = 8

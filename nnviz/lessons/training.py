@@ -37,8 +37,8 @@ from typing import Callable
 
 import numpy as np
 
-from .datasets import as_arrays, make_dataset
-from .network import Network
+from nnviz.lessons.datasets import as_arrays, make_dataset
+from nnviz.engine.network import Network
 
 Array = np.ndarray
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .seed_source import find_lines
+from nnviz.trace.seed_source import find_lines
 
 PHASES = ("forward", "backward", "update")
 _SUP = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")

@@ -1,7 +1,7 @@
 """Pixel-aware layout of the network figure: themes, text widths, title wrapping, geometry.
 
 ``_scene`` lays one network out at one figure size (node positions and sizes, edge widths,
-axis ranges and margins) so that ``nnviz.figures`` and ``nnviz.labels`` work in px.
+axis ranges and margins) so that ``nnviz.draw.figures`` and ``nnviz.draw.labels`` work in px.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .graph import network_graph, signed
-from .numfmt import fmt
+from nnviz.draw.graph import network_graph, signed
+from nnviz.trace.numfmt import fmt
 
 
 # Sizes in px: font (legend, colour bar, hover), label (node/edge/target labels), title,

@@ -1,6 +1,6 @@
 """``Network``: the seed's ``network.py`` contract, written independently.
 
-Shapes (Nielsen's conventions, see ``nnviz.functions``): ``weights[l-1]`` is w^l with
+Shapes (Nielsen's conventions, see ``nnviz.engine.functions``): ``weights[l-1]`` is w^l with
 shape (sizes[l], sizes[l-1]); ``biases[l-1]`` is b^l with shape (sizes[l], 1).  An input
 ``x`` has shape (sizes[0], 1); a target ``y`` has shape (sizes[-1], 1).
 
@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .functions import Activation, Cost, get_activation, get_cost
+from nnviz.engine.functions import Activation, Cost, get_activation, get_cost
 
 Array = np.ndarray
 # emit(kind, layer, value, reads): called once per operation of the seed's backprop.

@@ -21,10 +21,10 @@ from typing import Iterable
 import numpy as np
 import plotly.graph_objects as go
 
-from .config import excerpt
-from .export_files import ExportError, Progress
-from .figures import step_figure, update_animation_figure
-from .trace import Trace
+from nnviz.engine.config import excerpt
+from nnviz.export.files import ExportError, Progress
+from nnviz.draw.figures import step_figure, update_animation_figure
+from nnviz.trace.record import Trace
 
 IMAGE_FORMATS = ("png", "svg")
 RENDER_TIMEOUT_S = 90.0

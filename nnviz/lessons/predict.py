@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functions import get_activation
-from .numfmt import fmt
-from .trace import Step
+from nnviz.engine.functions import get_activation
+from nnviz.trace.numfmt import fmt
+from nnviz.trace.record import Step
 
 DEFAULT_REL_TOL = 0.005
 DEFAULT_ABS_TOL = 1e-4

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .functions import get_activation
-from .numfmt import bmatrix, fmt, fmt_term
+from nnviz.engine.functions import get_activation
+from nnviz.trace.numfmt import bmatrix, fmt, fmt_term
 
 
 def _s(v, sig):

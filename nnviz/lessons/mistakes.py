@@ -20,8 +20,8 @@ from typing import Callable
 
 import numpy as np
 
-from .network import Network
-from .trace import trace_backprop
+from nnviz.engine.network import Network
+from nnviz.trace.record import trace_backprop
 
 Array = np.ndarray
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import formulas
-from .network import Network, forward_backward
-from .steps import CodeRef, code_ref, explanation_of, phase_of, title_of, writes_of
+from nnviz.trace import formulas
+from nnviz.engine.network import Network, forward_backward
+from nnviz.trace.ops import CodeRef, code_ref, explanation_of, phase_of, title_of, writes_of
 
 Array = np.ndarray
 
@@ -121,7 +121,7 @@ class Trace:
     @property
     def cost_value(self) -> float:
         """C(a^L, y) for the traced example, before the update."""
-        from .functions import get_cost
+        from nnviz.engine.functions import get_cost
         return get_cost(self.cost).fn(self.output, self.y)
 
     def __len__(self) -> int:
@@ -167,7 +167,7 @@ class Trace:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Trace":
-        """Rebuild a trace from ``to_dict`` output (shape checks live in nnviz.config)."""
+        """Rebuild a trace from ``to_dict`` output (shape checks live in nnviz.engine.config)."""
         arr = lambda a: np.array(a, dtype=float)  # noqa: E731
         t = cls(sizes=list(d["sizes"]), activation=d["activation"], cost=d["cost"],
                 x=arr(d["x"]), y=arr(d["y"]), eta=float(d["eta"]),

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .numfmt import bmatrix, fmt
-from .seed_source import SOURCES
-from .trace import Trace
+from nnviz.trace.numfmt import bmatrix, fmt
+from nnviz.trace.seed_source import SOURCES
+from nnviz.trace.record import Trace
 
 PHASE_HEADINGS = {"forward": "Forward pass", "backward": "Backward pass", "update": "The update"}
 

@@ -11,9 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .datasets import as_arrays
-from .network import Network
-from .training import DEFAULT_BOUNDS, data_bounds, decision_grid
+from nnviz.lessons.datasets import as_arrays
+from nnviz.engine.network import Network
+from nnviz.lessons.training import DEFAULT_BOUNDS, data_bounds, decision_grid
 
 CLASS_COLOURS = {0: "#2166ac", 1: "#b2182b"}  # blue for label 0, red for label 1
 HEAT_SCALE = [[0.0, "#92c5de"], [0.5, "#f7f7f7"], [1.0, "#f4a582"]]

@@ -1,14 +1,14 @@
 """Plotly figures of a trace: the network at one step, the weight update, the cost curve.
 
 Pure functions of (trace, step, options); what each node/edge shows comes from
-``nnviz.graph``, every number from ``nnviz.numfmt.fmt``.  An edge carries w^l_jk, from
+``nnviz.draw.graph``, every number from ``nnviz.trace.numfmt.fmt``.  An edge carries w^l_jk, from
 neuron k of layer l-1 to neuron j of layer l (w^l has shape (sizes[l], sizes[l-1])).
 Each edge is its own trace named "edge:l:j:k" (a line's width and dash are per trace);
 annotations are named "edge:l:j:k" (edge labels), "node:l:j" (labels above small nodes),
 "target:j", "layer:l", "note".  Node traces: "nodes" (on the colour scale), "nodes
 (other)", "nodes (not computed)"; highlights "reads (nodes)", "writes (nodes)", "reads
 (edges)", "writes (edges)"; node customdata is [l, j].
-Layout in px (themes, geometry) is ``nnviz.figure_layout``; label placement ``nnviz.labels``.
+Layout in px (themes, geometry) is ``nnviz.draw.layout``; label placement ``nnviz.draw.labels``.
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
-from .figure_layout import THEMES, Theme, _Scene, _scene, _theme, _wrap  # noqa: F401 - THEMES is public
-from .graph import graph_state, layer_title, update_state
-from .labels import _clearance, _compact, _label_boxes, _place, _text
-from .numfmt import fmt
+from nnviz.draw.layout import THEMES, Theme, _Scene, _scene, _theme, _wrap  # noqa: F401 - THEMES is public
+from nnviz.draw.graph import graph_state, layer_title, update_state
+from nnviz.draw.labels import _clearance, _compact, _label_boxes, _place, _text
+from nnviz.trace.numfmt import fmt
 
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 POS, NEG, ZERO, GOLD, INK, GREY = "#2166ac", "#b2182b", "#8c8c8c", "#e69f00", "#111111", "#555555"

@@ -7,7 +7,7 @@
 
 ``graph_state(trace, i)`` says, for step i, what every node and edge shows (value, label,
 hover text) and which nodes/edges the step reads and writes.  No plotting happens here;
-every number is written by ``nnviz.numfmt.fmt``.
+every number is written by ``nnviz.trace.numfmt.fmt``.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from typing import Mapping
 import networkx as nx
 import numpy as np
 
-from .network import check_sizes
-from .numfmt import fmt
+from nnviz.engine.network import check_sizes
+from nnviz.trace.numfmt import fmt
 
 LABEL_SIG = 4   # significant digits on the figure
 HOVER_SIG = 9   # significant digits in hover text ("full precision")

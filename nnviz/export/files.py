@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from .config import MAX_JSON_BYTES, Config, excerpt
-from .trace import Trace, trace_backprop
+from nnviz.engine.config import MAX_JSON_BYTES, Config, excerpt
+from nnviz.trace.record import Trace, trace_backprop
 
 MIME = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gif": "image/gif",
         "json": "application/json"}

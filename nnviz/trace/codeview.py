@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from .seed_source import SOURCES
+from nnviz.trace.seed_source import SOURCES
 
 
 def code_html(source: str, lines: tuple[int, ...], note: str = "", font_px: int = 14) -> str:
