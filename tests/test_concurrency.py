@@ -134,3 +134,72 @@ def test_shutdown_waits_for_the_exports_in_flight(fake_browser):
     assert images.render_figures([{"ms": 400}]) == [b"png"]
     timer.join()
     assert FakeRenderer.started[0].closed and images._RENDERER is None
+
+
+# ---- what every session shares cannot be changed by one -----------------------------
+def test_a_preset_handed_out_cannot_be_changed_for_the_next_session():
+    from nnviz.engine.presets import PRESETS
+
+    before = PRESETS["seed"].config.model_dump_json()
+    mine = PRESETS["seed"].config
+    mine.weights[0][0][0] = 99.0
+    mine.x.append([1.0])
+    assert PRESETS["seed"].config.model_dump_json() == before
+    with pytest.raises(TypeError):
+        PRESETS["xor"].examples[0][0][0] = (5.0,)
+    with pytest.raises(TypeError):
+        PRESETS["mine"] = PRESETS["seed"]
+
+
+def step_fig():
+    from nnviz.draw.figures import step_figure
+    from nnviz.engine.presets import PRESETS
+    from nnviz.trace.record import trace_backprop
+
+    cfg = PRESETS["mazur"].config
+    return step_figure(trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta), 9)
+
+
+def test_a_frozen_figure_cannot_be_changed_and_hands_out_copies():
+    import json
+
+    from nnviz.draw.frozen import FrozenFigure
+
+    fig = step_fig()
+    frozen = FrozenFigure(fig)
+    assert frozen.to_dict() == json.loads(fig.to_json())
+    copy = frozen.to_dict()
+    copy["layout"]["title"] = {"text": "changed"}
+    copy["data"].clear()
+    assert frozen.to_dict() == json.loads(fig.to_json())
+    for change in (lambda: frozen.update_layout(title="x"), lambda: frozen.add_trace({}),
+                   lambda: setattr(frozen, "_spec", "{}"), lambda: setattr(frozen, "layout", {}),
+                   lambda: frozen.layout.update(title="x")):
+        with pytest.raises((TypeError, AttributeError)):
+            change()
+    assert frozen.to_dict() == json.loads(fig.to_json())
+    mine = frozen.figure()
+    mine.update_layout(title="mine")
+    assert frozen.to_dict()["layout"]["title"] == json.loads(fig.to_json())["layout"]["title"]
+
+
+def _chart_script():
+    import streamlit as st
+
+    from nnviz.draw.frozen import FrozenFigure
+    from test_concurrency import step_fig
+
+    fig = step_fig()
+    st.plotly_chart(fig, key="plain", theme=None)
+    st.plotly_chart(FrozenFigure(fig), key="frozen", theme=None)
+
+
+def test_streamlit_draws_a_frozen_figure_exactly_as_the_figure():
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_chart_script, default_timeout=60).run()
+    assert not at.exception
+    specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    assert len(specs) == 2 and specs[0] == specs[1] and specs[0]["data"]
