@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from nnviz.engine.config import Config, ConfigError
+from nnviz.engine.functions import get_cost, saturation_note
 from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
@@ -207,6 +208,9 @@ def repeat_ui() -> None:
         st.button("Apply update → next example", on_click=apply_update, args=(ss, trace),
                   help="The updated network becomes the start of the next backprop call.")
         st.caption(f"Cost on this example before the update: C = {trace.cost_value:.6g}")
+        note = saturation_note(trace.output, trace.y, get_cost(trace.cost))
+        if note:
+            st.info(panels.md_escape(note), icon=":material/warning:")
     with c2:
         if ss.history:
             st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False},
