@@ -61,7 +61,8 @@ def katex_assets() -> tuple[str, str]:
     """(KaTeX's CSS with the fonts of ``KATEX_FAMILIES`` as data: URIs, KaTeX's JS) from
     nnviz/vendor/katex.
 
-    Cached once per process (functools.cache: no check-then-fill race)."""
+    Read once and cached (functools.cache: two first exports at once may both read the
+    files, but neither sees a half-filled cache)."""
     css = (VENDOR / "katex.min.css").read_text(encoding="utf-8")
     css = re.sub(r'@font-face\{[^}]*font-family:"?(\w+)[^}]*\}',
                  lambda m: m.group() if m.group(1) in KATEX_FAMILIES else "", css)
