@@ -141,12 +141,6 @@ def test_inlined_code_that_could_close_its_element_is_refused(monkeypatch, seed)
         export_html.walkthrough_html(seed)
 
 
-def test_katex_assets_are_read_once():
-    export_html.katex_assets.cache_clear()
-    first = export_html.katex_assets()
-    assert export_html.katex_assets() is first and export_html.katex_assets.cache_info().hits >= 1
-
-
 def html_unescape_title(page: str) -> str:
     import html
     return html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
