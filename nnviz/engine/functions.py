@@ -25,7 +25,11 @@ class Activation:
     ``fn(z)`` and ``prime(z)`` work element-wise on arrays of any shape.
     ``prime_from(z, a)`` is sigma'(z) given a = fn(z) already computed (the forward pass
     stores it); it equals ``prime(z)`` exactly, without evaluating fn again.
-    ``latex`` is the symbol used in formulas (``\\sigma`` for the sigmoid).
+    Its own words, so no other module maps names to symbols: ``latex`` / ``symbol`` (LaTeX /
+    plain text: ``\\sigma`` / "σ"), ``prime_latex`` / ``prime_symbol`` for the derivative
+    (``\\sigma'`` / "σ′", "tanh′", "ReLU′"), ``words`` ("the sigmoid σ"), ``fn_text`` (its
+    definition in plain text), ``prime_rule(z)`` / ``prime_rule_latex(z)``: the derivative
+    at the expression ``z`` written out ("1 − tanh²(z)"), in plain text / LaTeX.
     """
 
     name: str
@@ -35,6 +39,13 @@ class Activation:
     formula: str  # LaTeX definition, e.g. \sigma(z) = 1/(1+e^{-z})
     prime_formula: str
     prime_from: Callable[[Array, Array], Array]
+    symbol: str = ""
+    prime_latex: str = ""
+    prime_symbol: str = ""
+    words: str = ""
+    fn_text: str = ""
+    prime_rule: Callable[[str], str] = str
+    prime_rule_latex: Callable[[str], str] = str
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
@@ -71,16 +82,28 @@ SIGMOID = Activation(
     "sigmoid", _sigmoid, _sigmoid_prime, r"\sigma",
     r"\sigma(z) = \frac{1}{1+e^{-z}}", r"\sigma'(z) = \sigma(z)\,(1-\sigma(z))",
     lambda z, a: a * (1.0 - a),
+    symbol="σ", prime_latex=r"\sigma'", prime_symbol="σ′", words="the sigmoid σ",
+    fn_text="σ(z) = 1/(1 + e^(−z))",
+    prime_rule=lambda z: f"σ({z})·(1 − σ({z}))",
+    prime_rule_latex=lambda z: rf"\sigma({z}) \odot (1-\sigma({z}))",
 )
 TANH = Activation(
     "tanh", np.tanh, _tanh_prime, r"\tanh",
     r"\tanh(z) = \frac{e^{z}-e^{-z}}{e^{z}+e^{-z}}", r"\tanh'(z) = 1-\tanh^2(z)",
     lambda z, a: 1.0 - a * a,
+    symbol="tanh", prime_latex=r"\tanh'", prime_symbol="tanh′", words="tanh",
+    fn_text="tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))",
+    prime_rule=lambda z: f"1 − tanh²({z})",
+    prime_rule_latex=lambda z: rf"1-\tanh^2({z})",
 )
 RELU = Activation(
     "relu", _relu, _relu_prime, r"\operatorname{ReLU}",
     r"\operatorname{ReLU}(z) = \max(0, z)", r"\operatorname{ReLU}'(z) = [z > 0]",
     lambda z, a: _relu_prime(z),
+    symbol="ReLU", prime_latex=r"\operatorname{ReLU}'", prime_symbol="ReLU′", words="ReLU",
+    fn_text="ReLU(z) = max(0, z)",
+    prime_rule=lambda z: f"1 if {z} > 0, else 0",
+    prime_rule_latex=lambda z: rf"[{z} > 0]",
 )
 
 ACTIVATIONS: dict[str, Activation] = {f.name: f for f in (SIGMOID, TANH, RELU)}
@@ -94,6 +117,11 @@ class Cost:
     ``delta(z, a, y, activation)`` returns delta^L = dC/dz^L, shape like ``a``
     (``a`` = activation.fn(z), as stored by the forward pass).
     ``derivative(a, y)`` is dC/da^L (the seed's ``cost_derivative``).
+    ``cancels_prime``: delta^L is a − y with no activation slope (cross-entropy with
+    sigmoid outputs: sigma'(z) cancels); ``text``: the cost in plain text;
+    ``delta_words``: why delta^L is what it is, with ``{P}`` for the activation's
+    derivative symbol (filled in by the trace's words); ``seed_note``: how the seed's
+    output-error line reads under this cost, when it differs.
     """
 
     name: str
@@ -102,6 +130,10 @@ class Cost:
     delta: Callable[[Array, Array, Array, Activation], Array]
     formula: str
     delta_formula: str
+    cancels_prime: bool = False
+    text: str = ""
+    delta_words: str = ""
+    seed_note: str = ""
 
     def __repr__(self) -> str:
         return f"Cost({self.name!r})"
@@ -136,11 +168,20 @@ QUADRATIC = Cost(
     "quadratic", _quadratic_fn, lambda a, y: a - y, _quadratic_delta,
     r"C = \tfrac{1}{2}\lVert a^L - y\rVert^2",
     r"\delta^L = (a^L - y) \odot {f}'(z^L)",
+    text="C = ½‖a − y‖²",
+    delta_words=("By the chain rule it is ∂C/∂a (for C = ½‖a − y‖² that is a − y, the seed's "
+                 "cost_derivative) times the slope of the activation, {P}(zᴸ)."),
 )
 CROSS_ENTROPY = Cost(
     "cross_entropy", _cross_entropy_fn, _cross_entropy_derivative, _cross_entropy_delta,
     r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]",
     r"\delta^L = a^L - y",
+    cancels_prime=True,
+    text="C = −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)]",
+    delta_words=("With the cross-entropy cost and sigmoid outputs, ∂C/∂a = (a − y)/(a(1 − a)) and "
+                 "the slope {P}(zᴸ) = a(1 − a) cancel, and δᴸ is simply a − y."),
+    seed_note=("With the cross-entropy cost this line becomes delta = a - y "
+               "(Nielsen's network2: CrossEntropyCost.delta); sigma'(z) cancels."),
 )
 
 COSTS: dict[str, Cost] = {c.name: c for c in (QUADRATIC, CROSS_ENTROPY)}
