@@ -134,6 +134,12 @@ class Trace:
         return (f"Trace(sizes={self.sizes}, {len(self.steps)} steps, activation={self.activation!r}, "
                 f"cost={self.cost!r}, eta={self.eta})")
 
+    def _repr_html_(self) -> str:
+        """A notebook shows a trace as its player (``nnviz.notebook``; imported only when a
+        notebook asks, so the trace layer never loads the drawing and export layers)."""
+        from nnviz.notebook import frame_html
+        return frame_html(self)
+
     def known(self, i: int) -> dict:
         """Every value known once step ``i`` has run: parameters, x, y and each step's output."""
         vals = {"x": self.x, "y": self.y, "eta": np.array(self.eta), "m": np.array(float(self.m))}
