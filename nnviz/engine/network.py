@@ -169,13 +169,19 @@ class Network:
     # ---- the seed's methods -------------------------------------------------------
     def feedforward(self, a) -> Array:
         """The output a^L for input ``a`` of shape (sizes[0], m)."""
+        return self._output(a)[1]
+
+    def _output(self, a) -> tuple[Array, Array]:
+        """(z^L, a^L) for input ``a`` of shape (sizes[0], m), after checking both."""
         self.check_parameters()
         a = np.asarray(a, dtype=float)
         if a.ndim != 2 or a.shape[0] != self.sizes[0]:
             raise ValueError(f"The input must have shape ({self.sizes[0]}, 1); got shape {a.shape}.")
+        z = a
         for b, w in zip(self.biases, self.weights):
-            a = self.activation.fn(w @ a + b)
-        return a
+            z = w @ a + b
+            a = self.activation.fn(z)
+        return z, a
 
     def backprop(self, x, y) -> tuple[list[Array], list[Array]]:
         """``(nabla_b, nabla_w)``: the gradient of the cost for one example, layer by layer."""
@@ -202,8 +208,8 @@ class Network:
         """Update on the columns of x, y; returns (cost summed over them, number correct),
         measured on the outputs of this forward pass, before the update."""
         m = x.shape[1]
-        nabla_b, nabla_w, activations, _ = forward_backward(self.weights, self.biases, self.activation,
-                                                  self.cost, x, y)
+        nabla_b, nabla_w, activations, zs = forward_backward(self.weights, self.biases, self.activation,
+                                                             self.cost, x, y)
         # w <- w - (eta/m) nabla_w, written into nabla_w's fresh buffer: new arrays, as
         # the seed makes, without temporaries (the same floating-point result).
         step = -(eta / m)
@@ -212,7 +218,8 @@ class Network:
         self.biases = [np.add(b, np.multiply(nb, step, out=nb), out=nb)
                        for b, nb in zip(self.biases, nabla_b)]
         a = activations[-1]
-        return self.cost.fn(a, y), m * self._accuracy_outputs(a, y)
+        return (self.cost.fn_z(zs[-1], a, y, self.activation),
+                m * self._accuracy_outputs(a, y, self.activation.midpoint))
 
     def SGD(self, training_data, epochs: int, mini_batch_size: int, eta: float,
             test_data=None, rng: np.random.Generator | None = None,
@@ -262,7 +269,8 @@ class Network:
     # ---- helpers beyond the seed ---------------------------------------------------
     def total_cost(self, x: Array, y: Array) -> float:
         """Mean cost over the columns of ``x`` (shape (sizes[0], m)) and ``y``."""
-        return self.cost.fn(self.feedforward(x), y) / x.shape[1]
+        z, a = self._output(x)
+        return self.cost.fn_z(z, a, np.asarray(y, dtype=float), self.activation) / z.shape[1]
 
     def accuracy(self, data) -> float:
         """Fraction of (x, y) pairs classified correctly; see ``_accuracy_arrays``."""
@@ -274,13 +282,14 @@ class Network:
         return float(np.mean(np.argmax(self.feedforward(xs), axis=0) == labels))
 
     def _accuracy_arrays(self, x: Array, y: Array) -> float:
-        return self._accuracy_outputs(self.feedforward(x), y)
+        return self._accuracy_outputs(self.feedforward(x), y, self.activation.midpoint)
 
     @staticmethod
-    def _accuracy_outputs(a: Array, y: Array) -> float:
-        """One output: correct when a and y fall on the same side of 0.5; several: argmax."""
+    def _accuracy_outputs(a: Array, y: Array, midpoint: float) -> float:
+        """One output: correct when a and y fall on the same side of the activation's
+        midpoint (0.5 for sigmoid, 0 for tanh: see ``Activation.targets``); several: argmax."""
         if a.shape[0] == 1:
-            return float(np.mean((a >= 0.5) == (y >= 0.5)))
+            return float(np.mean((a >= midpoint) == (y >= midpoint)))
         return float(np.mean(np.argmax(a, axis=0) == np.argmax(y, axis=0)))
 
     def copy(self) -> "Network":

@@ -9,6 +9,7 @@ leaves it.  Formulas are typeset in the page by KaTeX.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 from pathlib import Path
@@ -40,24 +41,22 @@ def _inline_script(code: str, what: str) -> str:
     return f"<script>{code}</script>"
 
 
-_KATEX_CACHE: dict[str, str] = {}
-
-
+@functools.cache
 def katex_assets() -> tuple[str, str]:
-    """(KaTeX's CSS with every font as a data: URI, KaTeX's JS) from nnviz/vendor/katex."""
-    if not _KATEX_CACHE:
-        css = (VENDOR / "katex.min.css").read_text(encoding="utf-8")
+    """(KaTeX's CSS with every font as a data: URI, KaTeX's JS) from nnviz/vendor/katex.
 
-        def font(m: re.Match) -> str:
-            data = base64.b64encode((VENDOR / "fonts" / f"{m.group(1)}.woff2").read_bytes())
-            return f'src:url(data:font/woff2;base64,{data.decode()}) format("woff2")'
+    Read once and cached (functools.cache: two first exports at once may both read the
+    files, but neither sees a half-filled cache)."""
+    css = (VENDOR / "katex.min.css").read_text(encoding="utf-8")
 
-        css = re.sub(r'src:url\(fonts/([\w-]+)\.woff2\) format\("woff2"\)[^;}]*', font, css)
-        if re.search(r"url\((?!data:)", css):
-            raise ExportError("KaTeX's CSS still refers to a file after inlining its fonts.")
-        _KATEX_CACHE["css"] = css
-        _KATEX_CACHE["js"] = (VENDOR / "katex.min.js").read_text(encoding="utf-8")
-    return _KATEX_CACHE["css"], _KATEX_CACHE["js"]
+    def font(m: re.Match) -> str:
+        data = base64.b64encode((VENDOR / "fonts" / f"{m.group(1)}.woff2").read_bytes())
+        return f'src:url(data:font/woff2;base64,{data.decode()}) format("woff2")'
+
+    css = re.sub(r'src:url\(fonts/([\w-]+)\.woff2\) format\("woff2"\)[^;}]*', font, css)
+    if re.search(r"url\((?!data:)", css):
+        raise ExportError("KaTeX's CSS still refers to a file after inlining its fonts.")
+    return css, (VENDOR / "katex.min.js").read_text(encoding="utf-8")
 
 
 def _plotly_js() -> str:

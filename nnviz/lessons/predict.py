@@ -221,7 +221,9 @@ def check_prediction(target: Target, text, rel_tol: float = DEFAULT_REL_TOL,
     if abs(guess + value) <= tol:
         message += " The size is right but the sign is not: check the signs of the factors."
     elif value != 0 and guess != 0:
-        lg = math.log10(abs(guess / value))
+        # The ratio's decimal logarithm as a difference of logarithms: guess / value can
+        # overflow to inf (-1e308 / 0.1) or underflow to 0 (-5e-324 / 0.1); each log is finite.
+        lg = math.log10(abs(guess)) - math.log10(abs(value))
         if round(lg) != 0 and abs(lg - round(lg)) < 0.002:
             message += " The digits look right but the decimal point is not."
     return Verdict(True, False, guess, value, diff, tol, float(rel_tol), float(abs_tol), rule, message)

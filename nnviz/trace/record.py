@@ -120,9 +120,11 @@ class Trace:
 
     @property
     def cost_value(self) -> float:
-        """C(a^L, y) for the traced example, before the update."""
-        from nnviz.engine.functions import get_cost
-        return get_cost(self.cost).fn(self.output, self.y)
+        """C(a^L, y) for the traced example, before the update (computed from z^L, exact
+        even when a sigmoid output has rounded to 0 or 1: see ``Cost.fn_z``)."""
+        from nnviz.engine.functions import get_activation, get_cost
+        z = next(s.value for s in self.steps if s.kind == "z" and s.layer == self.output_layer)
+        return get_cost(self.cost).fn_z(z, self.output, self.y, get_activation(self.activation))
 
     def __len__(self) -> int:
         return len(self.steps)
