@@ -153,7 +153,8 @@ def test_executed_notebook_players_step_offline_with_the_traces_numbers(notebook
     for i in range(1, n):
         page.keyboard.press(("ArrowRight", "PageDown", " ")[i % 3])
         check_numbers(wait_step(page, 0, f"Step {i + 1} of {n}"), trace[i], i)
-        if i == 9:
+        if i == 9:  # the cell that calls nnviz.show, and its output
+            frames.nth(0).evaluate("e => e.closest('.jp-Cell').scrollIntoView()")
             page.screenshot(path=str(shot_path(tmp_path, "notebook.png")))
     for key, i in (("ArrowLeft", n - 2), ("PageUp", n - 3), ("Home", 0)):
         page.keyboard.press(key)

@@ -12,7 +12,6 @@
     var n = parseInt(body.getAttribute("data-slide"), 10);
     if (!isNaN(n)) post({nnviz: "step", step: n - 1});
   }
-  if (window.ResizeObserver) new ResizeObserver(height).observe(body);
   new MutationObserver(step).observe(body, {attributes: true, attributeFilter: ["data-slide"]});
   window.addEventListener("message", function (e) {
     var d = e.data;
@@ -22,6 +21,10 @@
     if (window.nnvizPlayer && window.nnvizPlayer.go) window.nnvizPlayer.go(i);
     else location.hash = "#" + (i + 1);
   });
-  height();
   step();
+  // the player draws itself in a module script, which runs after this one: measure from load on
+  window.addEventListener("load", function () {
+    height();
+    if (window.ResizeObserver) new ResizeObserver(height).observe(body);
+  });
 })();
