@@ -244,7 +244,7 @@ class AppMachine(RuleBasedStateMachine):
 
 def long_run(actions: int, out: Path) -> None:
     """Run the machine until ``actions`` actions were taken; write the figures to ``out``."""
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
     from hypothesis.stateful import run_state_machine_as_test
 
     AppMachine.stats = Counter()
@@ -254,6 +254,7 @@ def long_run(actions: int, out: Path) -> None:
         try:
             run_state_machine_as_test(AppMachine, settings=settings(
                 max_examples=10, stateful_step_count=50, deadline=None, database=None,
+                phases=[Phase.generate],
                 suppress_health_check=list(HealthCheck), print_blob=True))
         except Exception as e:  # noqa: BLE001 - record the finding and go on
             failures.append(f"{type(e).__name__}: {str(e)[:1500]}")
