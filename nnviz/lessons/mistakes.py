@@ -127,6 +127,7 @@ def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Update each layer's weights during the backward pass, before δ moves on through them."""
     x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
     act, cost = net.activation, net.cost
+    P = act.prime_symbol
     activations, zs = _forward(net, x)
     weights = [w.copy() for w in net.weights]
     L = len(weights)
@@ -150,7 +151,7 @@ def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
     return _build(
         "stale_weights", "Back-propagating through weights that were already updated",
         "Backprop must compute every gradient from the network as it was in the forward pass: "
-        "δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ′(z^l) uses the same w^(l+1) that produced the output. "
+        f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ {P}(z^l) uses the same w^(l+1) that produced the output. "
         "Updating w^(l+1) first and then sending δ back through the new weights mixes two "
         "different networks, so the lower layers get the gradient of neither.",
         "The output layer's gradient is right but every layer below it is off, by an amount that "
@@ -183,7 +184,7 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
         ww[l - 1] = delta @ activations[l - 1].T
     notes = []
     if cost.name == "cross_entropy":
-        notes.append("With the cross-entropy cost the output error is a − y: σ′ cancels there, "
+        notes.append(f"With the cross-entropy cost the output error is a − y: {act.prime_symbol} cancels there, "
                      "so only the hidden layers change.")
     if act.name == "sigmoid":
         notes.append("σ′(z) = σ(z)(1 − σ(z)) is at most 0.25: every factor left out would have "
@@ -192,13 +193,14 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
     elif act.name == "relu":
         notes.append("ReLU′(z) is 1 for z > 0 and 0 otherwise: leaving it out only matters for "
                      "neurons with z ≤ 0, which wrongly receive an error.")
+    P = act.prime_symbol
     return _build(
-        "no_sigma_prime", "Forgetting σ′(z) in δ",
+        "no_sigma_prime", f"Forgetting {P}(z) in δ",
         "δ = ∂C/∂z, not ∂C/∂a. Between a neuron's weighted input z and its output a sits the "
-        "activation, so the chain rule multiplies by its slope: δ^L = (a − y) ⊙ σ′(z^L) and "
-        "δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ′(z^l). Without σ′ the error ignores how flat the "
-        "activation is: a saturated neuron (σ′ ≈ 0) should barely learn, but gets the full error.",
-        "The δ's (and so the gradients) come out too large — with the sigmoid, where σ′ ≤ 0.25, "
+        f"activation, so the chain rule multiplies by its slope: δ^L = (a − y) ⊙ {P}(z^L) and "
+        f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ {P}(z^l). Without {P} the error ignores how flat the "
+        f"activation is: a neuron where {P} ≈ 0 should barely learn, but gets the full error.",
+        "The δ's (and so the gradients) come out wrong — with the sigmoid, where σ′ ≤ 0.25, "
         "usually several times too large — and saturated neurons keep getting big updates; "
         "training oscillates or diverges at a learning rate that works with the right formula, "
         "and a gradient check fails in every layer that lost the factor.",
