@@ -214,6 +214,11 @@ class AppMachine(RuleBasedStateMachine):
             must_refuse = value in BAD_TEXT and not form
         elif kind == "number_input":
             value = one_of(BAD_NUMBERS + ODD_NUMBERS + [number])
+            if w.proto.data_type == w.proto.INT and isinstance(value, float) and not math.isfinite(value):
+                # Streamlit's front end sends only whole numbers for a whole-number input, and
+                # Streamlit itself (not nnviz) fails to read NaN/inf there: int(nan), before the
+                # script runs.  Only a hand-made protocol message could send it.
+                value = number
             w.set_value(value)
             bad = isinstance(value, float) and not math.isfinite(value)
             if form:
