@@ -46,6 +46,17 @@ def check_array(value, shape: tuple[int, ...], what: str) -> Array:
     return arr
 
 
+def forward(weights: list[Array], biases: list[Array], activation: Activation,
+            x: Array) -> tuple[list[Array], list[Array]]:
+    """The forward pass, written once: ``(activations, zs)`` with activations[l] = a^l
+    (activations[0] = x, shape (sizes[0], m)) and zs[l-1] = z^l = w^l a^(l-1) + b^l."""
+    activations, zs = [x], []
+    for w, b in zip(weights, biases):
+        zs.append(w @ activations[-1] + b)
+        activations.append(activation.fn(zs[-1]))
+    return activations, zs
+
+
 def forward_backward(weights: list[Array], biases: list[Array], activation: Activation,
                      cost: Cost, x: Array, y: Array, emit: Emit | None = None):
     """One forward and backward pass, as the seed's ``backprop`` does it.
@@ -56,18 +67,13 @@ def forward_backward(weights: list[Array], biases: list[Array], activation: Acti
     the m examples.  ``emit`` (if given) hears every operation, in the seed's order.
     """
     L = len(weights)  # index of the output layer
+    activations, zs = forward(weights, biases, activation, x)
+    if emit is not None:  # the forward pass's operations, in the order they ran
+        emit("input", 0, x, {"x": x})
+        for l in range(1, L + 1):
+            emit("z", l, zs[l - 1], {"w": weights[l - 1], "a_prev": activations[l - 1], "b": biases[l - 1]})
+            emit("a", l, activations[l], {"z": zs[l - 1]})
     report = emit or (lambda kind, layer, value, reads: None)
-    act = x
-    activations = [x]
-    zs = []
-    report("input", 0, x, {"x": x})
-    for l, (b, w) in enumerate(zip(biases, weights), start=1):
-        z = w @ act + b
-        report("z", l, z, {"w": w, "a_prev": act, "b": b})
-        zs.append(z)
-        act = activation.fn(z)
-        report("a", l, act, {"z": z})
-        activations.append(act)
 
     nabla_b: list = [None] * L
     nabla_w: list = [None] * L
@@ -189,11 +195,8 @@ class Network:
         a = np.asarray(a, dtype=float)
         if a.ndim != 2 or a.shape[0] != self.sizes[0]:
             raise ValueError(f"The input must have shape ({self.sizes[0]}, 1); got shape {a.shape}.")
-        z = a
-        for b, w in zip(self.biases, self.weights):
-            z = w @ a + b
-            a = self.activation.fn(z)
-        return z, a
+        activations, zs = forward(self.weights, self.biases, self.activation, a)
+        return zs[-1], activations[-1]
 
     def backprop(self, x, y) -> tuple[list[Array], list[Array]]:
         """``(nabla_b, nabla_w)``: the gradient of the cost for one example, layer by layer."""
