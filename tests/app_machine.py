@@ -92,7 +92,8 @@ ALLOWED_WORDS = re.compile(
     r"must|allowed|at most|at least|between|choose|one of|accepted|needs?\b|only|type |use |"
     r"lower|default|kept|instead|whole number|from \d|not quite|right:|revealed|stopped|trained|"
     r"diverged|beyond|limits|resumes|"
-    r"raises numpy's", re.IGNORECASE)  # the last: the common-mistakes panel showing a mistake's error
+    r"raises numpy's|"  # the common-mistakes panel showing a mistake's error
+    r"gradient check", re.IGNORECASE)  # the gradient check's verdict (counted, see check)
 
 
 def message_problems(at) -> list[str]:
@@ -158,6 +159,9 @@ class AppMachine(RuleBasedStateMachine):
         assert not at.exception, (label, [e.value for e in at.exception][:1])
         problems = message_problems(at)
         assert not problems, (label, problems)
+        for e in at.error:  # not an input error, but a finding for whoever owns the check
+            if str(e.value).startswith("Gradient check FAILED"):
+                self.count("finding:gradient check FAILED on a correct backprop")
         now = self.snapshot()
         cfg_json, step, attempted, correct = now
         assert 0 <= step < _steps(cfg_json), (label, step)
