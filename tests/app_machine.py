@@ -133,7 +133,6 @@ class AppMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.at = None
-        self.dirty_forms: set[str] = set()  # forms holding a value that must be refused
 
     # -- helpers --
     def snapshot(self) -> tuple:
@@ -176,6 +175,12 @@ class AppMachine(RuleBasedStateMachine):
         assert ui_state.current_config(state).model_dump_json() == cfg_json, ("URL network", label)
         assert state["step"] == step and state["mode"] == at.session_state["ui"]["mode"], ("URL step/mode", label)
 
+    def form_holds_bad_value(self, form: str) -> bool:
+        """Whether a field of ``form`` now holds a value that must be refused on submit."""
+        return (any(w.proto.form_id == form and w.value in BAD_TEXT for w in self.at.text_input)
+                or any(w.proto.form_id == form and isinstance(w.value, float) and not math.isfinite(w.value)
+                       for w in self.at.number_input))
+
     def widgets(self) -> list[tuple[str, object]]:
         out = []
         for kind in ("button", "text_input", "number_input", "selectbox", "radio", "toggle",
@@ -208,13 +213,11 @@ class AppMachine(RuleBasedStateMachine):
             return options[choice % len(options)]
 
         if kind == "button":
+            must_refuse = bool(form) and self.form_holds_bad_value(form)
             w.click()
-            must_refuse = form in self.dirty_forms
-            self.dirty_forms.discard(form)
         elif kind == "text_input":
             value = one_of(BAD_TEXT + ODD_TEXT + [text])
             w.set_value(value)
-            (self.dirty_forms.add if value in BAD_TEXT else self.dirty_forms.discard)(form)
             must_refuse = value in BAD_TEXT and not form
         elif kind == "number_input":
             value = one_of(BAD_NUMBERS + ODD_NUMBERS + [number])
@@ -225,8 +228,6 @@ class AppMachine(RuleBasedStateMachine):
                 value = number
             w.set_value(value)
             bad = isinstance(value, float) and not math.isfinite(value)
-            if form:
-                (self.dirty_forms.add if bad else self.dirty_forms.discard)(form)
             must_refuse = bad and not form and not str(key).startswith("ss_tr_")
         elif kind == "data_editor":
             value = one_of(BAD_CELLS + ODD_CELLS)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_sessions import Deployment, nginx_available  # noqa: E402
 from nnviz.engine.config import random_config  # noqa: E402
-from ui.state import MAX_CFG_CHARS, decode_config  # noqa: E402
+from nnviz_app.state import MAX_CFG_CHARS, decode_config  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not nginx_available(),
                                 reason="nginx is not installed (scripts/install-test-deps.sh installs it)")
