@@ -15,7 +15,7 @@ from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.draw.frozen import FrozenFigure
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
-from nnviz_app import checks_ui, editing, export_ui, panels, predict_ui, training_ui
+from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, predict_ui, training_ui
 from nnviz_app import state as ui_state
 from nnviz_app.styles import page_css
 
@@ -201,6 +201,7 @@ def main() -> None:
         cfg = ui_state.current_config(st.session_state.ui)
         checks_ui.checks_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()),
                             st.session_state.ui["step"])
+        depth_ui.depth_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()))
     sync_url()
 
 
