@@ -1,6 +1,6 @@
 """A hypothesis state machine that drives the whole app through Streamlit's AppTest.
 
-It opens the app on a random or hostile URL (the fields of ``ui.state.FIELDS``) and then
+It opens the app on a random or hostile URL (the fields of ``nnviz_app.state.FIELDS``) and then
 acts on whatever widgets the current screen has — clicks buttons (form submits too), types
 hostile or valid values into text and number inputs and data-editor cells, picks options
 in selectboxes, segmented controls, toggles and sliders — in every mode.  After every
@@ -30,7 +30,7 @@ from apptest_support import make_app  # noqa: E402
 from nnviz.engine.config import Config, random_config  # noqa: E402
 from nnviz.engine.presets import PRESETS  # noqa: E402
 from nnviz.trace.record import trace_backprop  # noqa: E402
-from ui import state as ui_state  # noqa: E402
+from nnviz_app import state as ui_state  # noqa: E402
 
 # ---- values -----------------------------------------------------------------------------
 LONG = "9" * 10_000
