@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nnviz.engine.presets import PRESETS
+from nnviz.trace.minibatch import INSIDE_CALL, call_steps
 from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import Trace
 
@@ -21,7 +22,6 @@ from .dataset_ui import run_data
 from .panels import md_escape
 
 SOURCES = {"preset": "the preset's examples", "training": "the training view's data", "typed": "typed examples"}
-INSIDE_CALL = ("input", "z", "a", "sp", "delta", "nabla_b", "nabla_w")
 
 
 def pools(ss) -> dict[str, tuple]:
@@ -49,7 +49,7 @@ def parse_typed(text: str, sizes: list[int]) -> tuple[tuple, list[str]]:
         try:
             (x, y), = ui_state.parse_batch(line.replace(" ", ""))
         except ValueError as e:
-            errors.append(f"Line {n}: it {str(e).replace('example 1 ', '').rstrip('.')}.")
+            errors.append(f"Line {n}: it {str(e).replace(' in example 1', '').rstrip('.')}.")
             continue
         if len(x) != sizes[0] or len(y) != sizes[-1]:
             errors.append(f"Line {n}: {len(x)} inputs and {len(y)} targets; this network takes {sizes[0]} "
@@ -116,7 +116,7 @@ def examples_ui(ss, trace: Trace, i: int) -> None:
                                                      else "the call backprop(x, y)"))
     st.markdown(md_escape(f"Mini-batch of m = {trace.m}; step {i + 1} is in {where}."))
     for e, (x, y) in enumerate(trace.examples):
-        ops = [s.index for s in trace.steps if getattr(s, "example", None) == e and s.kind in INSIDE_CALL]
+        ops = call_steps(trace, e)[1:]  # the operations inside the call (after the call step)
         sums = [s.index for s in trace.steps if getattr(s, "example", None) == e and s.kind.startswith("sum")]
         c0, c1, c2 = st.columns([3, 1, 1], vertical_alignment="center")
         c0.caption(md_escape(f"Example {e + 1}: x = ({', '.join(fmt(v, 3) for v in x[:, 0])}), "

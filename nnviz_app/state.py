@@ -17,6 +17,7 @@ from typing import Any, Callable
 from nnviz.engine.config import MAX_ABS, Config, ConfigError
 from nnviz.engine.text import excerpt
 from nnviz.engine.presets import PRESETS
+from nnviz.trace.minibatch import MAX_EXAMPLES
 
 MAX_STEP = 10_000
 MAX_CFG_CHARS = 16_000
@@ -79,7 +80,7 @@ def decode_config(text: str) -> Config:
         raise ValueError(f"does not describe a valid network ({str(e).rstrip('.')})") from None
 
 
-MAX_BATCH = 10  # examples in a stepped mini-batch (nnviz.trace.minibatch.MAX_EXAMPLES)
+MAX_BATCH = MAX_EXAMPLES  # examples in a stepped mini-batch
 
 
 def _number_text(v: float) -> str:
@@ -97,13 +98,14 @@ def parse_batch(text: str) -> tuple:
     for e, part in enumerate(parts, start=1):
         xy = part.split(";")
         if len(xy) != 2:
-            raise ValueError(f"has example {e} without exactly one ; between x and y (allowed: x1,x2;y)")
+            raise ValueError(f"needs exactly one ; between x and y in example {e} (allowed: x1,x2;y)")
         try:
             vec = [tuple(float(v) for v in side.split(",")) for side in xy]
         except ValueError:
-            raise ValueError(f"has example {e} with something that is not a number") from None
+            raise ValueError(f"has something that is not a number in example {e}") from None
         if not all(1 <= len(v) <= 8 and all(math.isfinite(c) and abs(c) <= MAX_ABS for c in v) for v in vec):
-            raise ValueError(f"has example {e} outside the limits (1 to 8 finite numbers each, at most {MAX_ABS:g})")
+            raise ValueError(f"is outside the limits in example {e} (x and y: 1 to 8 finite numbers of "
+                             f"magnitude at most {MAX_ABS:g})")
         out.append(tuple(vec))
     return tuple(out)
 
