@@ -142,7 +142,7 @@ def minibatch_ui(ss, trace: Trace, i: int) -> None:
         ss.setdefault("mb_m", 4)
         ss.setdefault("mb_from", 1)
         c1.number_input("m (examples)", min_value=1, max_value=ui_state.MAX_BATCH, step=1, key="mb_m")
-        c2.radio("From", options, key="mb_source", format_func=SOURCES.get, horizontal=True)
+        c2.radio("From", options, key="mb_source", format_func=lambda s: SOURCES.get(s, s), horizontal=True)
         if ss["mb_source"] == "typed":
             st.text_area("One example per line: x1, x2 ; y", key="mb_text", height=110,
                          placeholder="0, 0 ; 0\n0, 1 ; 1\n1, 0 ; 1\n1, 1 ; 0")
