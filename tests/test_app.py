@@ -7,7 +7,7 @@ import pytest
 
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop
-from ui.state import encode_config
+from nnviz_app.state import encode_config
 
 from apptest_support import make_app, page_steps_to, player_data
 

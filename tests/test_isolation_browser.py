@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from conftest import assert_no_streamlit_exception, wait_for_app_run
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop
-from ui.state import encode_config
+from nnviz_app.state import encode_config
 
 pytestmark = pytest.mark.browser
 

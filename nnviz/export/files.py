@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from nnviz.engine.config import MAX_JSON_BYTES, Config, excerpt
+from nnviz.engine.config import MAX_JSON_BYTES, Config
+from nnviz.engine.text import excerpt
 from nnviz.trace.record import Trace, trace_backprop
 
 MIME = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gif": "image/gif",
@@ -51,7 +52,7 @@ def write_file(path: str | os.PathLike, data: bytes) -> None:
 
 
 # ---- JSON -------------------------------------------------------------------------------
-_PRESENTATION = ("title", "explanation", "latex", "latex_numbers", "code")
+_PRESENTATION = ("title", "explanation", "latex", "latex_numbers", "shapes", "code")
 
 
 def trace_json(trace: Trace) -> str:

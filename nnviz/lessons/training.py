@@ -40,7 +40,7 @@ from typing import Callable
 import numpy as np
 
 from nnviz.lessons.datasets import as_arrays, make_dataset
-from nnviz.engine.config import excerpt
+from nnviz.engine.text import excerpt
 from nnviz.engine.network import Network
 
 Array = np.ndarray

@@ -1,4 +1,4 @@
-// The player in the Streamlit app (a custom component v2, no iframe): ui/player_host.py.
+// The player in the Streamlit app (a custom component v2, no iframe): nnviz_app/player_host.py.
 // data = {id, wt (the walk-through), step, view, j, k,
 //         projector, assets: {base, v}}.  plotly.js, KaTeX and player.js come once per page
 // from the app's static files (cached by the browser).  A step sends nothing to the server:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nnviz.export.walkthrough import update_rows
+from nnviz.trace.table import update_rows
 from nnviz.trace.codeview import code_html
 from nnviz.trace.record import Step, Trace
 

@@ -4,8 +4,9 @@ Explore mode steps entirely in the page: the server sends the walk-through once 
 (only runs for a new network, mode, projection or a widget; never for a step), the page
 keeps ``?step=`` (and ``view``, ``j``, ``k``) in the address itself, and the next run
 reads them back (``adopt_address``).  plotly.js, KaTeX and player.js are served as the
-app's static files (``server.enableStaticServing``), copied into ``static/nnviz/`` from
-the installed packages when the server starts, so the browser loads and caches them once.
+app's static files (``server.enableStaticServing``), copied into ``static/nnviz/`` next to
+the page's main script from the installed packages when the server starts, so the browser
+loads and caches them once.
 """
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ from nnviz.trace.record import Trace
 
 from . import state as ui_state
 
-APP_DIR = Path(__file__).resolve().parent.parent
-STATIC = APP_DIR / "static" / "nnviz"
 URL_BASE = "app/static/nnviz/"  # Streamlit serves <app dir>/static/ under app/static/
 CLIENT_FIELDS = ("step", "view", "j", "k")  # what the page itself keeps in the address
 
@@ -48,15 +47,23 @@ def _write_if_changed(target: Path, data: bytes) -> None:
     os.replace(tmp, target)  # atomic: another server process never sees half a file
 
 
+def static_dir() -> Path:
+    """Where Streamlit serves app/static/ from: ``static/`` beside the main script, then ours."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    main = Path(ctx.main_script_path) if ctx and ctx.main_script_path else Path("app.py")
+    return main.absolute().parent / "static" / "nnviz"
+
+
 @cache
-def install_assets() -> str:
-    """Copy the player's files into static/nnviz/ (once per process; atomic, idempotent);
+def install_assets(target: Path) -> str:
+    """Copy the player's files into ``target`` (once per process; atomic, idempotent);
     returns their version (a hash of their contents) for the URLs."""
     h = hashlib.blake2b(digest_size=8)
     for name, src in _asset_sources().items():
         data = src.read_bytes()
         h.update(name.encode() + data)
-        _write_if_changed(STATIC / name, data)
+        _write_if_changed(target / name, data)
     return h.hexdigest()
 
 
@@ -100,10 +107,16 @@ def player_ui(ss, cfg_json: str, trace: Trace, projector: bool) -> None:
     """The player for the current network, at the step in the address."""
     theme = "projector" if projector else "light"
     n = len(trace)
+    try:
+        version = install_assets(static_dir())
+    except OSError as e:
+        st.error(f"The step-by-step player cannot start: its files could not be written to "
+                 f"{static_dir()} ({e.strerror or e}). Run the app from a folder it may write to.")
+        return
     ss.ui["step"] = min(ss.ui["step"], n)  # n: the update animation, after the last step
     _component()(key="player", data={
         "id": hashlib.blake2b(f"{cfg_json}|{theme}".encode(), digest_size=8).hexdigest(),
         "wt": cached_walkthrough(cfg_json, theme, trace),
         "step": ss.ui["step"], "view": ss.ui["view"], "j": ss.ui["j"], "k": ss.ui["k"],
-        "projector": projector, "assets": {"base": URL_BASE, "v": install_assets()}},
+        "projector": projector, "assets": {"base": URL_BASE, "v": version}},
         height="content")
