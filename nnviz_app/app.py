@@ -15,11 +15,7 @@ from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.draw.frozen import FrozenFigure
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
-<<<<<<< HEAD
-from nnviz_app import checks_ui, editing, export_ui, panels, player_host, predict_ui, training_ui
-=======
-from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, predict_ui, training_ui
->>>>>>> main
+from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, player_host, predict_ui, training_ui
 from nnviz_app import state as ui_state
 from nnviz_app.styles import page_css
 

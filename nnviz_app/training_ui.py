@@ -20,12 +20,9 @@ from nnviz.lessons.training import MAX_EPOCHS, train
 from nnviz.lessons.training_figures import decision_boundary_figure, training_curve_figure
 
 from . import editing
-<<<<<<< HEAD
 from . import state as ui_state
-=======
 from .dataset_ui import (OWN, SETTINGS, dataset_ui, init_widgets, load_recipe, own_rows, recipe_for,
                          recipe_settings, run_data, title)
->>>>>>> main
 from .panels import md_escape
 
 PLOT_CONFIG = {"displayModeBar": False}
