@@ -37,6 +37,24 @@ def server():
     s.stop()
 
 
+@pytest.fixture
+def page9(server, browser):
+    """A page on step 9 of the edited network, on its own server."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    go_to_step_9(page, server.url)
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def crashing_chromium(tmp_path, monkeypatch):
+    """NNVIZ_CHROMIUM set to a 'Chromium' that crashes at once (for servers started after)."""
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'crashed' >&2\nexit 139\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("NNVIZ_CHROMIUM", str(fake))
+
+
 def url_state(page) -> dict:
     from urllib.parse import parse_qsl, urlsplit
 
@@ -112,44 +130,27 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_bad_upload_gets_one_message_and_keeps_the_state(server, browser, case):
+def test_a_bad_upload_gets_one_message_and_keeps_the_state(page9, case):
     name, data, says = CASES[case]
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        go_to_step_9(page, server.url)
-        open_sidebar(page)
-        upload(page, name, data)
-        page.get_by_text(says).first.wait_for(timeout=30_000)
-        errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
-        uploader_errors = page.locator('[data-testid="stFileUploader"] [role="alert"]').all_inner_texts()
-        assert len(errors) + len(uploader_errors) == 1, (errors, uploader_errors)
-        assert_on_step_9_of_the_edited_network(page)
-    finally:
-        page.close()
+    open_sidebar(page9)
+    upload(page9, name, data)
+    page9.get_by_text(says).first.wait_for(timeout=30_000)
+    errors = page9.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    uploader_errors = page9.locator('[data-testid="stFileUploader"] [role="alert"]').all_inner_texts()
+    assert len(errors) + len(uploader_errors) == 1, (errors, uploader_errors)
+    assert_on_step_9_of_the_edited_network(page9)
 
 
-def test_a_crashing_export_browser_is_one_message_and_the_app_works_on(browser, tmp_path, monkeypatch):
-    fake = tmp_path / "chromium"
-    fake.write_text("#!/bin/sh\necho 'crashed' >&2\nexit 139\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("NNVIZ_CHROMIUM", str(fake))
-    s = Server()
-    s.wait_healthy(90)
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        go_to_step_9(page, s.url)
-        open_sidebar(page)
-        page.get_by_text("Download").first.click()
-        page.get_by_role("button", name="Step PNG").click()
-        page.wait_for_timeout(3000)
-        wait_for_app_run(page)
-        assert page.locator(EXCEPTION_SELECTOR).count() == 0
-        texts = " ".join(page.locator('[data-testid="stAlertContentError"], [data-testid="stToast"]').all_inner_texts())
-        assert "Chromium" in texts, texts
-        page.keyboard.press("ArrowRight")
-        wait_for_app_run(page)
-        page.get_by_text("Step 10 of 16", exact=True).first.wait_for(timeout=30_000)
-        assert_no_streamlit_exception(page)
-    finally:
-        page.close()
-        s.stop()
+def test_a_crashing_export_browser_is_one_message_and_the_app_works_on(crashing_chromium, page9):
+    open_sidebar(page9)
+    page9.get_by_text("Download").first.click()
+    page9.get_by_role("button", name="Step PNG").click()
+    page9.wait_for_timeout(3000)
+    wait_for_app_run(page9)
+    assert page9.locator(EXCEPTION_SELECTOR).count() == 0
+    texts = page9.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    assert len(texts) == 1 and "Chromium" in texts[0], texts
+    page9.keyboard.press("ArrowRight")
+    wait_for_app_run(page9)
+    page9.get_by_text("Step 10 of 16", exact=True).first.wait_for(timeout=30_000)
+    assert_no_streamlit_exception(page9)
