@@ -40,7 +40,7 @@ def test_sidebar_offers_every_download_made_only_on_click(mode):
     assert list(dl) == want
     for proto in dl.values():
         assert proto.deferred_file_id and not proto.url  # generated when clicked, not per step
-        assert proto.ignore_rerun                         # a click does not rerun the app
+        assert not proto.ignore_rerun  # a click reruns the app: the rerun reports a failed export
         assert proto.disabled is (not render.images_available() and proto.label not in (LABELS[0], LABELS[-1]))
     at.query_params["step"] = "3"   # a step (the address), then any run
     at.run()

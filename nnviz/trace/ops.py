@@ -42,7 +42,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
         `activations` (and every z in `zs`) because the backward pass needs them again.""",
         Seed(_BP, ("activation = x", "activations = [x]"), "x", {"x": "x"}),
         entry="a^0_{s}", entry_latex="a^{{0}}_{{{s}}}", entry_words="input {J}, passed on as activation a^0_{s}",
-        rhs="x_{J}", hint=": the input layer passes the input on unchanged.", layer0=True),
+        rhs="x_{J}", hint=": the input layer passes the input on unchanged.", layer0=True, given=True),
     _op("z", "z", "forward", "z", {"w": "w^{l}", "a_prev": "a^{lm}", "b": "b^{l}"},
         "Forward · layer {l} · weighted input z{ls}",
         """Each neuron j of layer {l} adds up its inputs: every activation a{lms}ₖ of the layer
@@ -149,7 +149,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
         through. Step into the call to see each operation, or over it.""",
         Seed("update_mini_batch", ("for x, y in mini_batch:", "= self.backprop(x, y)"), "x", {"x": "x"}),
         entry="x_{J}", entry_latex="x_{{{J}}}", entry_words="input {J} of example {e}", rhs="x_{J}",
-        hint=": the example's input, as given.", plain_name=True),
+        hint=": the example's input, as given.", plain_name=True, given=True),
     _op("sum_nabla_b", "sum_nabla_b", "backward", "sum_nabla_b", {"nb": "sum_nabla_b^{l}", "dnb": "nabla_b^{l}"},
         "Mini-batch · example {e} · layer {l} · running sum Σ∇b{ls}",
         """The running sum of the bias gradients grows by this example's: Σ∇b{ls} ← Σ∇b{ls} +
