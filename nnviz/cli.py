@@ -1,16 +1,26 @@
-"""The command line: ``python -m nnviz explain --preset mazur`` (see ``--help``).
+"""The command line: ``nnviz explain --preset mazur`` (or ``python -m nnviz ...``; see ``--help``).
 
+``nnviz explain`` and ``nnviz export`` compute here; ``nnviz app`` starts the Streamlit app
+(``streamlit run`` on the installed ``nnviz_app/app.py``, never importing streamlit here).
 Errors are one line on stderr and exit code 2; no traceback.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import itertools
+import os
+import subprocess
 import sys
 from pathlib import Path
 
-from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, excerpt
+import numpy as np
+
+from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError
+from nnviz.engine.text import excerpt
 from nnviz.trace.explain import explain_markdown
 from nnviz.engine.presets import PRESETS, load_preset
+from nnviz.trace.minibatch import MAX_EXAMPLES, trace_mini_batch
 from nnviz.trace.record import trace_backprop
 
 
@@ -41,7 +51,7 @@ def load_config(preset: str | None, config: str | None) -> tuple[Config, str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m nnviz", description="nnviz: step through one backprop call.")
+    parser = _Parser(prog="nnviz", description="nnviz: step through one backprop call.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ex = sub.add_parser("explain", help="print a worked example of one backprop call (Markdown + LaTeX)")
     src = ex.add_mutually_exclusive_group()
@@ -50,14 +60,32 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="print the trace as JSON instead")
     ex.add_argument("--digits", type=int, default=9, choices=range(2, 16), metavar="N",
                     help="significant digits shown (2-15, default 9)")
+    ex.add_argument("--batch", type=int, default=1, choices=range(1, MAX_EXAMPLES + 1), metavar="N",
+                    help=f"a mini-batch of N examples (1-{MAX_EXAMPLES}, default 1): the preset's own data "
+                         "in turn (XOR's four examples), else the network's x, y repeated")
     ex.set_defaults(run=_explain)
     _add_export(sub)
+    app = sub.add_parser("app", help="start the Streamlit app (Ctrl+C stops it)",
+                         description="Start the Streamlit app (streamlit run on the installed page); any "
+                                     "further options go to streamlit run, e.g. --server.port 8502.")
+    app.set_defaults(run=_app)
     return parser
+
+
+def batch_examples(cfg: Config, preset: str | None, n: int) -> list:
+    """n (x, y) pairs: the preset's examples in turn when it has some, else (x, y) repeated."""
+    data = load_preset(preset).examples if preset else ()
+    pairs = [(np.array(x, dtype=float), np.array(y, dtype=float)) for x, y in data]
+    pairs = pairs or [(cfg.x_array, cfg.y_array)]
+    return list(itertools.islice(itertools.cycle(pairs), n))
 
 
 def _explain(args) -> str:
     cfg, title = load_config(args.preset, args.config)
-    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    if args.batch > 1:
+        trace = trace_mini_batch(cfg.network(), batch_examples(cfg, args.preset, args.batch), cfg.eta)
+    else:
+        trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     return trace.to_json(indent=1) + "\n" if args.json else explain_markdown(trace, title, args.digits)
 
 
@@ -137,13 +165,37 @@ def _export(args) -> str:
     return f"Wrote {out} ({len(data):,} bytes, {args.format}).\n"
 
 
+def app_script() -> Path:
+    """The Streamlit page of the installed ``nnviz_app`` package (found without importing it)."""
+    for package in ("nnviz_app", "streamlit"):
+        if importlib.util.find_spec(package) is None:
+            raise ConfigError(f"The app needs the {package} package, which is not installed: "
+                              "pip install nnviz (or this checkout) installs it.")
+    return Path(importlib.util.find_spec("nnviz_app").origin).parent / "app.py"
+
+
+def _app(args) -> int:
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_args]
+    if os.name == "posix":  # become the server: signals (Ctrl+C, SIGTERM) reach it directly
+        os.execv(sys.executable, command)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:  # Ctrl+C: streamlit got it too and stops
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command != "app" and extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.streamlit_args = extra  # `nnviz app --server.port 8502`: for streamlit run
     try:
         text = args.run(args)
     except (ConfigError, ValueError) as e:
         print(f"{parser.prog} {args.command}: error: {e}", file=sys.stderr)
         return 2
+    if isinstance(text, int):  # `nnviz app`: streamlit's exit code
+        return text
     sys.stdout.write(text)
     return 0

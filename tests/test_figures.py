@@ -250,7 +250,8 @@ def test_png_export_without_network(seed, tmp_path):
 # ---- the app's layouts: 660 px (light) and 560 px (projector) --------------------------
 APP_WIDTHS = (("light", 660), ("projector", 560))
 # still hidden at the app's widths (the note says so): layer 1 of the seed's 3-2-1 is crowded
-CROWDED = {("seed", "light"), ("seed", "projector"), ("mazur", "projector")}
+CROWDED = {("seed", "light"), ("seed", "projector"), ("mazur", "projector"),
+           *((deep, theme) for deep in ("deep", "deep_relu") for theme in ("light", "projector"))}
 
 
 def _shown(fig) -> set:
@@ -290,6 +291,8 @@ def test_update_animation_labels_every_weight(name, theme, width):
         assert got == n or any(a.name == "note" for a in fig.layout.annotations)
     if (name, theme) == ("seed", "projector") and len(_edge_labels(fig.frames[0].layout.annotations)) < n:
         pytest.xfail("the seed's layer 1 is too crowded at 560 px in the projector theme")
+    if name.startswith("deep") and len(_edge_labels(fig.frames[0].layout.annotations)) < n:
+        pytest.xfail("4-4-4-4-1 has 52 weights: not every label fits (the note says so)")
     assert len(_edge_labels(fig.frames[0].layout.annotations)) == n
 
 

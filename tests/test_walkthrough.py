@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 
 from nnviz.engine.config import random_config
 from nnviz.engine.presets import PRESETS
-from nnviz.export.walkthrough import FIG_WIDTH, neuron_counts, update_rows, walkthrough
+from nnviz.export.walkthrough import FIG_WIDTH, neuron_counts, walkthrough
+from nnviz.trace.table import update_rows
 from nnviz.trace.record import trace_backprop
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:\\times 10\^\{(-?\d+)\})?")

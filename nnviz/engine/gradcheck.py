@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.engine.network import Network, forward_backward
+from nnviz.engine.network import Network, forward, forward_backward
 
 RTOL = 1e-5
 ATOL = 1e-8
@@ -152,13 +152,9 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
 
     def run() -> tuple[float, list]:
         """The cost, and (ReLU only) which z are above 0, layer by layer."""
-        a, signs, z = x, [], x
-        for w, b in zip(weights, biases):
-            z = w @ a + b
-            if relu:
-                signs.append(z > 0)
-            a = act.fn(z)
-        return cost_fn.fn_z(z, a, y, act), signs
+        activations, zs = forward(weights, biases, act, x)
+        signs = [z > 0 for z in zs] if relu else []
+        return cost_fn.fn_z(zs[-1], activations[-1], y, act), signs
 
     _, signs0 = run()
 

@@ -21,7 +21,7 @@ from typing import Iterable
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.engine.config import excerpt
+from nnviz.engine.text import excerpt
 from nnviz.export.files import ExportError, Progress
 from nnviz.draw.figures import step_figure, update_animation_figure
 from nnviz.trace.record import Trace

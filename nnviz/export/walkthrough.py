@@ -10,7 +10,7 @@
   formula for neuron j of the step's layer and input k of the layer before; k has one
   entry except for weight steps), ``neurons`` ``{"j": n_j, "k": n_k}``;
 * ``update``: the animation figure, its formula, words and the table of every
-  parameter before/after (``update_rows``).
+  parameter before/after (``nnviz.trace.table.update_rows``).
 
 Every number comes from the trace, formatted by ``nnviz.trace.numfmt.fmt``.
 """
@@ -24,6 +24,7 @@ from nnviz.draw.figures import step_figure, update_animation_figure
 from nnviz.trace.codeview import code_html
 from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import Step, Trace
+from nnviz.trace.table import update_rows
 
 FORMAT = "nnviz-walkthrough"
 VERSION = 1
@@ -48,22 +49,8 @@ def _figure_json(fig) -> dict:
 def neuron_counts(step: Step, sizes: list[int]) -> dict:
     """How many neurons j (the step's layer) and inputs k (weights only) the one-neuron view has."""
     n_j = sizes[step.layer] if step.layer < len(sizes) else 1
-    n_k = sizes[step.layer - 1] if step.kind in ("nabla_w", "update_w") else 1
+    n_k = sizes[step.layer - 1] if step.op.matrix else 1
     return {"j": n_j, "k": n_k}
-
-
-def update_rows(trace: Trace, sig: int = 6) -> list[dict]:
-    """Every weight and bias: ``p`` ("w"/"b"), layer ``l``, 1-based ``j``, ``k`` (weights;
-    None for biases) and ``before``/``gradient``/``after`` as text."""
-    rows = []
-    for s in (s for s in trace.steps if s.phase == "update"):
-        p = "w" if s.kind == "update_w" else "b"
-        old, grad = s.reads[f"{p}^{s.layer}"], s.reads[f"sum_nabla_{p}^{s.layer}"]
-        for idx in np.ndindex(old.shape):
-            j, k = idx[0] + 1, (idx[1] + 1 if p == "w" else None)
-            rows.append({"p": p, "l": s.layer, "j": j, "k": k, "before": fmt(old[idx], sig), "gradient": fmt(grad[idx], sig),
-                         "after": fmt(s.value[idx], sig)})
-    return rows
 
 
 def describe(trace: Trace) -> str:

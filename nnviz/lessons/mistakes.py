@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from nnviz.engine.network import Network
+from nnviz.engine.network import Network, forward
 from nnviz.trace.record import trace_backprop
 
 Array = np.ndarray
@@ -96,14 +96,6 @@ def _prepare(net: Network, x, y, eta):
     return x, y, float(eta), right_delta, trace.nabla_b, trace.nabla_w
 
 
-def _forward(net: Network, x: Array) -> tuple[list[Array], list[Array]]:
-    activations, zs = [x], []
-    for w, b in zip(net.weights, net.biases):
-        zs.append(w @ activations[-1] + b)
-        activations.append(net.activation.fn(zs[-1]))
-    return activations, zs
-
-
 def _diff(a: Array, b: Array) -> float | None:
     a, b = np.asarray(a), np.asarray(b)
     return float(np.max(np.abs(a - b))) if a.shape == b.shape else None
@@ -128,7 +120,7 @@ def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
     x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
     act, cost = net.activation, net.cost
     P = act.prime_symbol
-    activations, zs = _forward(net, x)
+    activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     weights = [w.copy() for w in net.weights]
     L = len(weights)
     wd, wb, ww = [None] * L, [None] * L, [None] * L
@@ -170,7 +162,7 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Leave the σ′(z) factor out of δ (in the output error and in every hidden layer)."""
     x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
     act, cost = net.activation, net.cost
-    activations, zs = _forward(net, x)
+    activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     L = len(net.weights)
     wd, wb, ww = [None] * L, [None] * L, [None] * L
     if cost.name == "quadratic":
@@ -229,7 +221,7 @@ def wrong_transpose(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Compute nabla_w as a·δᵀ instead of δ·aᵀ (the transpose of the right matrix)."""
     x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
     act, cost = net.activation, net.cost
-    activations, zs = _forward(net, x)
+    activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     L = len(net.weights)
     wd, wb, ww = [None] * L, [None] * L, [None] * L
     delta = cost.delta(zs[-1], activations[-1], y, act)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine.text import excerpt
 from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import Step
 
@@ -89,11 +90,6 @@ def pick_target(step: Step, rng: np.random.Generator | int | None = None,
 
 
 # ---- reading and checking a prediction ----------------------------------------------
-def _excerpt(text: str, limit: int = 20) -> str:
-    shown = "".join(c if c.isprintable() else "?" for c in text[:limit])
-    return shown + ("…" if len(text) > limit else "")
-
-
 def parse_number(text) -> float:
     """The number in ``text`` (see the module docstring), or ValueError saying what is allowed."""
     if not isinstance(text, str):
@@ -107,7 +103,7 @@ def parse_number(text) -> float:
         s = s.replace(m, "-")
     if "," in s:
         if "." in s or s.count(",") > 1:
-            raise ValueError(f"Could not read “{_excerpt(text)}”: use one decimal separator, "
+            raise ValueError(f"Could not read “{excerpt(text, 20)}”: use one decimal separator, "
                              f"either 0.12 or 0,12 (no thousands separators). {ALLOWED}")
         s = s.replace(",", ".")
     match = _NUMBER.fullmatch(s)
@@ -115,10 +111,10 @@ def parse_number(text) -> float:
         why = ("fractions are not accepted, type the decimal value" if "/" in s else
                "percentages are not accepted, type the plain number" if "%" in s else
                "that is not a number")
-        raise ValueError(f"Could not read “{_excerpt(text)}”: {why}. {ALLOWED}")
+        raise ValueError(f"Could not read “{excerpt(text, 20)}”: {why}. {ALLOWED}")
     value = float(match.group(1) + match.group(2))
     if not math.isfinite(value):
-        raise ValueError(f"“{_excerpt(text)}” is too large to be a number here. {ALLOWED}")
+        raise ValueError(f"“{excerpt(text, 20)}” is too large to be a number here. {ALLOWED}")
     return value
 
 
@@ -204,8 +200,6 @@ class Hint:
 
 def _latex_numbers(step: Step, t: Target) -> str:
     """The app's scalar formula with numbers (``Step.latex_numbers``), minus its result."""
-    if step.kind == "input":
-        return rf"a^{{0}}_{{{t.j + 1}}} = x_{{{t.j + 1}}}"
     full = step.latex_numbers("scalar", t.j, t.k or 0)
     return full.rsplit(" = ", 1)[0]
 

@@ -40,7 +40,7 @@ from typing import Callable
 import numpy as np
 
 from nnviz.lessons.datasets import as_arrays, make_dataset
-from nnviz.engine.config import excerpt
+from nnviz.engine.text import excerpt
 from nnviz.engine.network import Network
 
 Array = np.ndarray
@@ -59,6 +59,12 @@ RECIPES: dict[str, dict] = {
     "spiral": dict(dataset="spiral", sizes=[2, 8, 8, 1], activation="sigmoid", cost="cross_entropy",
                    eta=1.0, mini_batch_size=10, epochs=600, n=400, seed=0),
 }
+
+
+# A learner's own CSV data (``nnviz.lessons.csvdata``): a 2-8-1 network like the moons'
+# recipe; ``n`` is the number of rows given, the seed drives the weights and the shuffling.
+OWN_DATA_RECIPE: dict = dict(dataset="own", sizes=[2, 8, 1], activation="sigmoid", cost="quadratic",
+                             eta=3.0, mini_batch_size=10, epochs=300, n=None, seed=0)
 
 
 def _whole(value, what: str, low: int, high: int) -> int:

@@ -19,7 +19,8 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
-from nnviz.engine.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, ConfigError, excerpt
+from nnviz.engine.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, ConfigError
+from nnviz.engine.text import excerpt
 from nnviz.engine.network import Network
 from nnviz.export.html import DEFAULT_TITLE, walkthrough_html
 from nnviz.trace.record import Trace, trace_backprop

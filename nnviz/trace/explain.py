@@ -1,11 +1,12 @@
 """A worked example of one backprop call, as Markdown with LaTeX (``python -m nnviz explain``)."""
 from __future__ import annotations
 
-import numpy as np
 
+from nnviz.engine.functions import get_activation, get_cost
 from nnviz.trace.numfmt import bmatrix, fmt
 from nnviz.trace.seed_source import SOURCES
 from nnviz.trace.record import Trace
+from nnviz.trace.table import update_rows
 
 PHASE_HEADINGS = {"forward": "Forward pass", "backward": "Backward pass", "update": "The update"}
 
@@ -21,39 +22,52 @@ def weight_names(sizes: list[int]) -> dict[tuple[int, int, int], str]:
     return names
 
 
+def cost_text(trace: Trace, s, sig: int) -> str:
+    """C(a^L, y) of the example whose output error step is ``s`` (from z^L: exact even when a
+    sigmoid output has rounded to 0 or 1)."""
+    L, act = trace.output_layer, get_activation(trace.activation)
+    c = get_cost(trace.cost).fn_z(s.reads[f"z^{L}"], s.reads[f"a^{L}"], s.reads["y"], act)
+    return ("C = ½‖a^L − y‖² = " if trace.cost == "quadratic" else "C = ") + f"**{fmt(c, sig)}**"
+
+
 def explain_markdown(trace: Trace, title: str = "", sig: int = 9) -> str:
     """Every step of ``trace`` with its formula, its numbers (``sig`` digits) and seed line."""
-    out = [f"# Worked example: one backprop call{' — ' + title if title else ''}", ""]
+    what = "one backprop call" if trace.m == 1 else f"one mini-batch of {trace.m} examples"
+    out = [f"# Worked example: {what}{' — ' + title if title else ''}", ""]
     out += [f"Network sizes {trace.sizes}, activation **{trace.activation}**, cost **{trace.cost}**, "
             f"learning rate η = {fmt(trace.eta, sig)}, mini-batch of m = {trace.m}.",
             "Conventions: w^l_jk is the weight from neuron k of layer l−1 to neuron j of layer l; "
             "the quadratic cost is C = ½‖a − y‖² (summed, not averaged); the input layer has no bias.", ""]
-    out += ["$$x = " + bmatrix(trace.x, sig) + r",\quad y = " + bmatrix(trace.y, sig) + "$$", ""]
+    for e, (x, y) in enumerate(trace.examples, start=1):
+        name = f"_{{{e}}}" if len(trace.examples) > 1 else ""
+        out += [f"$$x{name} = " + bmatrix(x, sig) + rf",\quad y{name} = " + bmatrix(y, sig) + "$$", ""]
     for l, (w, b) in enumerate(zip(trace.weights, trace.biases), start=1):
         out.append(f"$$w^{{{l}}} = {bmatrix(w, sig)},\\quad b^{{{l}}} = {bmatrix(b, sig)}$$")
-    phase = None
+    phase = example = None
     for s in trace.steps:
+        if trace.m > 1 and s.example is not None and s.example != example:
+            example, phase = s.example, None
+            out += ["", f"## Example {example + 1} of {trace.m}"]
         if s.phase != phase:
             phase = s.phase
             out += ["", f"## {PHASE_HEADINGS[phase]}"]
-            if phase == "backward":
-                out += ["", f"Cost before the update: C = ½‖a^L − y‖² = **{fmt(trace.cost_value, sig)}**"
-                        if trace.cost == "quadratic" else
-                        f"Cost before the update: C = **{fmt(trace.cost_value, sig)}**"]
+        if s.op.name == "delta_out":
+            out += ["", f"Cost of this example before the update: {cost_text(trace, s, sig)}", ""]
         lines = SOURCES[s.code.source].splitlines()
         code = "\n".join(lines[i - 1].strip() for i in s.code.lines)
         out += ["", f"### Step {s.index + 1}. {s.title}", "", s.explanation, "",
                 f"$${s.latex()}$$", "", f"$${s.latex_numbers(sig=sig)}$$", "",
+                *([f"Shapes: {s.shapes_text}", ""] if s.shapes_text else []),
                 f"Seed code (`{s.code.source}`, line {', '.join(map(str, s.code.lines))}):", "",
                 "```python", code, "```"]
         if s.code.note:
             out += ["", f"*{s.code.note}*"]
-    out += ["", "## Weights before and after", "", "| weight | name | before | gradient | after |",
-            "|---|---|---|---|---|"]
+    out += ["", "## Weights and biases before and after", "",
+            "| parameter | name | before | gradient Σ∂C/∂· | after |", "|---|---|---|---|---|"]
     names = weight_names(trace.sizes)
-    sums = [s.reads[f"sum_nabla_w^{s.layer}"] for s in trace.steps if s.kind == "update_w"]
-    for l, (old, g, new) in enumerate(zip(trace.weights, sums, trace.new_weights), start=1):
-        for j, k in np.ndindex(old.shape):
-            out.append(f"| w^{l}_{j+1}{k+1} | {names[(l, j, k)]} | {fmt(old[j, k], sig)} | "
-                       f"{fmt(g[j, k], sig)} | {fmt(new[j, k], sig)} |")
+    for r in update_rows(trace, sig):
+        l, j, k = r["l"], r["j"], r["k"]
+        sym = f"{r['p']}^{l}_{j}{k or ''}"
+        name = names[(l, j - 1, k - 1)] if k else ""
+        out.append(f"| {sym} | {name} | {r['before']} | {r['gradient']} | {r['after']} |")
     return "\n".join(out) + "\n"

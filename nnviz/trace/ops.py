@@ -13,144 +13,16 @@ Values are named ``"sym^l"`` (``"w^2"``, ``"delta^1"``, ``"nabla_w^2"``) or plai
 Templates are ``str.format`` strings over ``At.words(j, k)``: ``{l}``, ``{L}``, ``{lm}`` (l−1),
 ``{lp}`` (l+1), superscripts ``{ls}``, ``{lms}``, ``{lps}``; the activation's own ``{S}``
 (σ, tanh, ReLU), ``{P}`` (σ′, tanh′, ReLU′; ``{PL}`` in LaTeX), ``{A}`` (its name in words), ``{fn}``; the entry
-``{s}`` (subscript "1" or "12"), ``{J}``, ``{K}`` (1-based), ``{rule}`` (the slope at z^l_s
+``{s}`` (subscript "1" or "12"), ``{J}``, ``{K}`` (1-based), ``{e}`` (the example, 1-based),
+``{first_note}`` (said on the first example's running sums only), ``{rule}`` (the slope at z^l_s
 written out), and the cost's ``{cost_words}`` and ``{delta_rhs}``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
-
-from nnviz.engine.functions import Activation, Cost, get_activation, get_cost
 from nnviz.trace import asks, formulas
-from nnviz.trace.numfmt import sub, sup
-from nnviz.trace.seed_source import find_lines
+from nnviz.trace.opkind import At, Op, Seed
 
 PHASES = ("forward", "backward", "update")
-
-
-@dataclass(frozen=True)
-class CodeRef:
-    """Where a step sits in the seed's source.
-
-    ``source``: "backprop" or "update_mini_batch"; ``lines``: the 1-based lines it runs;
-    ``expr``: the seed expression that computes the value; ``args``: seed name -> nnviz
-    value name, so the expression can be evaluated on the step's inputs; ``note``: why
-    the seed line differs, when it does (e.g. the cross-entropy cost).
-    """
-
-    source: str
-    lines: tuple[int, ...]
-    expr: str
-    args: dict
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class At:
-    """Where an operation runs: layer ``l`` of a network whose output layer is ``L``, under
-    activation ``act`` and cost ``cost`` (names are looked up)."""
-
-    l: int
-    L: int
-    act: Activation
-    cost: Cost
-
-    @classmethod
-    def of(cls, l: int, L: int, activation, cost) -> "At":
-        return cls(l, L, get_activation(activation), get_cost(cost))
-
-    def words(self, j: int = 0, k: int | None = None) -> dict:
-        """The fields every template may use (see the module docstring)."""
-        l, L, act, s = self.l, self.L, self.act, sub(j, k)
-        J, P = j + 1, act.prime_symbol
-        return {
-            "l": l, "L": L, "lm": l - 1, "lp": l + 1, "ls": sup(l), "lms": sup(l - 1), "lps": sup(l + 1),
-            "S": act.symbol, "P": P, "PL": act.prime_latex, "A": act.words, "fn": act.fn_text, "s": s, "J": J,
-            "K": (k or 0) + 1, "rule": act.prime_rule(f"z^{l}_{s}"),
-            "cost_words": self.cost.delta_words.format(P=P),
-            "delta_rhs": (f"a^{L}_{J} − y_{J}" if self.cost.cancels_prime
-                          else f"(a^{L}_{J} − y_{J}) · {P}(z^{L}_{J})"),
-            "delta_note": f" ({P} cancels with the cross-entropy cost)" if self.cost.cancels_prime else "",
-            "neg": "-1" if l == L else "-l", "prev": "activations[-2]" if l == L else "activations[-l-1]",
-            "output_note": " This is the network's output." if l == L else "",
-        }
-
-
-@dataclass(frozen=True)
-class Seed:
-    """The seed fragment an operation runs: lines found by ``fragments`` in ``source``,
-    ``expr`` evaluated with ``args`` (templates, keys and values)."""
-
-    source: str
-    fragments: tuple
-    expr: str
-    args: dict
-
-
-@dataclass(frozen=True)
-class Op:
-    """One kind of step.  ``kind``: the name a ``Step`` and the JSON trace carry (output and
-    hidden errors are both "delta"; ``name`` tells them apart).  ``value``: the symbol it
-    writes (``writes`` = value^l).  ``reads``: the engine's local names -> value-name
-    templates.  ``entry``/``entry_latex``/``entry_words``: one entry of its output, for
-    predict mode and hover text; ``rhs``: that entry's formula in plain text; ``hint``:
-    what the formula hint adds.  ``matrix``: the output has a column index k.
-    ``uses_activation``: the seed writes sigmoid here (a note says what nnviz runs)."""
-
-    name: str
-    kind: str
-    phase: str
-    value: str
-    reads: dict
-    title: str
-    explanation: str
-    seed: Seed
-    symbolic: Callable
-    numeric: Callable
-    ask: Callable
-    entry: str
-    entry_latex: str
-    entry_words: str
-    rhs: str
-    hint: str = ""
-    matrix: bool = False
-    uses_activation: bool = False
-    layer0: bool = field(default=False)
-
-    # ---- looked up by Step and everything else --------------------------------------
-    def writes(self, l: int) -> str:
-        return f"{self.value}^{0 if self.layer0 else l}"
-
-    def value_names(self, at: At) -> dict:
-        w = at.words()
-        return {k: v.format(**w) for k, v in self.reads.items()}
-
-    def title_at(self, at: At) -> str:
-        return self.title.format(**at.words())
-
-    def explanation_at(self, at: At) -> str:
-        return self.explanation.format(**at.words())
-
-    def code_at(self, at: At) -> CodeRef:
-        w, sd = at.words(), self.seed
-        args = {k.format(**w): v.format(**w) for k, v in sd.args.items()}
-        frags = tuple(f.format(**w) for f in sd.fragments)
-        note = at.cost.seed_note if self.name == "delta_out" else ""
-        if self.uses_activation and at.act.name != "sigmoid" and not note:
-            note = (f"nnviz runs {at.act.symbol} (and its derivative {at.act.prime_symbol}) where the "
-                    "seed writes sigmoid (sigmoid_prime).")
-        return CodeRef(sd.source, find_lines(sd.source, frags), sd.expr.format(**w), args, note)
-
-    def names(self, at: At, j: int, k: int | None) -> tuple[str, str, str]:
-        """(symbol, latex, description) of entry (j, k) of the output."""
-        w = at.words(j, k)
-        return self.entry.format(**w), self.entry_latex.format(**w), self.entry_words.format(**w)
-
-    def formula_text(self, at: At, j: int, k: int | None, note: bool = False) -> str:
-        """'symbol = formula' for entry (j, k), in plain text (with the hint's note)."""
-        w = at.words(j, k)
-        return f"{self.entry.format(**w)} = {self.rhs.format(**w)}" + (self.hint.format(**w) if note else "")
 
 
 def _op(name, kind, phase, value, reads, title, explanation, seed, **kw) -> Op:
@@ -170,7 +42,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
         `activations` (and every z in `zs`) because the backward pass needs them again.""",
         Seed(_BP, ("activation = x", "activations = [x]"), "x", {"x": "x"}),
         entry="a^0_{s}", entry_latex="a^{{0}}_{{{s}}}", entry_words="input {J}, passed on as activation a^0_{s}",
-        rhs="x_{J}", hint=": the input layer passes the input on unchanged.", layer0=True),
+        rhs="x_{J}", hint=": the input layer passes the input on unchanged.", layer0=True, given=True),
     _op("z", "z", "forward", "z", {"w": "w^{l}", "a_prev": "a^{lm}", "b": "b^{l}"},
         "Forward · layer {l} · weighted input z{ls}",
         """Each neuron j of layer {l} adds up its inputs: every activation a{lms}ₖ of the layer
@@ -179,7 +51,9 @@ OPS: dict[str, Op] = {op.name: op for op in (
         Seed(_BP, ("z = np.dot(w, activation)+b", "zs.append(z)"), "np.dot(w, activation)+b",
              {"w": "w^{l}", "activation": "a^{lm}", "b": "b^{l}"}),
         entry="z^{l}_{s}", entry_latex="z^{{{l}}}_{{{s}}}", entry_words="the weighted input of neuron {J} in layer {l}",
-        rhs="Σ_k w^{l}_{J}k · a^{lm}_k + b^{l}_{J}", hint=" (sum over the neurons k of layer {lm})"),
+        rhs="Σ_k w^{l}_{J}k · a^{lm}_k + b^{l}_{J}", hint=" (sum over the neurons k of layer {lm})",
+        shapes=(("w{ls}", "w^{{{l}}}", "w^{l}"), "·", ("a{lms}", "a^{{{lm}}}", "a^{lm}"), "+",
+                ("b{ls}", "b^{{{l}}}", "b^{l}"), "→", ("z{ls}", "z^{{{l}}}", "="))),
     _op("a", "a", "forward", "a", {"z": "z^{l}"},
         "Forward · layer {l} · activation a{ls}",
         """Each neuron squashes its weighted input through {A}: a{ls} = {S}(z{ls}), element by
@@ -214,7 +88,14 @@ OPS: dict[str, Op] = {op.name: op for op in (
         entry="δ^{l}_{s}", entry_latex="\\delta^{{{l}}}_{{{s}}}", entry_words="the error δ of neuron {J} in layer {l}",
         rhs="(Σ_i w^{lp}_i{J} · δ^{lp}_i) · {P}(z^{l}_{J})",
         hint=" (sum over the neurons i of layer {lp}; note the index order: column {J} of w^{lp})",
-        uses_activation=True),
+        uses_activation=True,
+        shapes=(("(w{lps})ᵀ", "(w^{{{lp}}})^T", "w^{lp}ᵀ"), "·", ("δ{lps}", r"\delta^{{{lp}}}", "delta^{lp}"), "⊙",
+                ("{P}(z{ls})", "{PL}(z^{{{l}}})", "sp^{l}"), "→", ("δ{ls}", r"\delta^{{{l}}}", "=")),
+        why="""Why the transpose: w{lps} [w^{lp}] has one row per neuron of layer {lp} and one
+        column per neuron of layer {l}; it carries activations forward. Sending errors back,
+        neuron j of layer {l} collects along its own edges, column j of w{lps}, which is row j
+        of (w{lps})ᵀ [w^{lp}ᵀ]: (w{lps})ᵀ times δ{lps} [delta^{lp}] gives one number per neuron of
+        layer {l} [=]."""),
     _op("nabla_b", "nabla_b", "backward", "nabla_b", {"delta": "delta^{l}"},
         "Backward · layer {l} · bias gradient ∂C/∂b{ls}",
         "∂C/∂b{ls}ⱼ = δ{ls}ⱼ: a bias shifts z directly, so its gradient is the neuron's error.",
@@ -225,12 +106,17 @@ OPS: dict[str, Op] = {op.name: op for op in (
         "Backward · layer {l} · weight gradient ∂C/∂w{ls}",
         """∂C/∂w{ls}ⱼₖ = a{lms}ₖ · δ{ls}ⱼ: a weight's gradient is the activation flowing into the
         edge times the error at the edge's end. For all edges at once this is the outer product
-        δ{ls}·(a{lms})ᵀ; the transpose makes the shapes (n_l×1)·(1×n_(l−1)) fit w{ls}.""",
+        δ{ls}·(a{lms})ᵀ.""",
         Seed(_BP, ("nabla_w[{neg}] = np.dot",), "np.dot(delta, {prev}.transpose())",
              {"delta": "delta^{l}", "{prev}": "a^{lm}"}),
         entry="∂C/∂w^{l}_{s}", entry_latex="\\frac{{\\partial C}}{{\\partial w^{{{l}}}_{{{s}}}}}",
         entry_words="the gradient of " + _ENTRY_W, rhs="a^{lm}_{K} · δ^{l}_{J}",
-        hint=" (activation at the start of the edge times the error at its end)", matrix=True),
+        hint=" (activation at the start of the edge times the error at its end)", matrix=True,
+        shapes=(("δ{ls}", r"\delta^{{{l}}}", "delta^{l}"), "·", ("(a{lms})ᵀ", "(a^{{{lm}}})^T", "a^{lm}ᵀ"), "→",
+                ("∂C/∂w{ls}", r"\partial C/\partial w^{{{l}}}", "=")),
+        why="""Why the transpose: δ{ls} [delta^{l}] and a{lms} [a^{lm}] are both columns, but
+        ∂C/∂w{ls} needs the shape of w{ls} [=], entry (j, k) = δ{ls}ⱼ·a{lms}ₖ. Only a column times
+        a row, δ{ls}·(a{lms})ᵀ with (a{lms})ᵀ [a^{lm}ᵀ], makes that table."""),
     _op("update_w", "update_w", "update", "new_w",
         {"w": "w^{l}", "eta": "eta", "m": "m", "nw": "sum_nabla_w^{l}"},
         "Update · layer {l} · new weights w{ls}",
@@ -241,7 +127,10 @@ OPS: dict[str, Op] = {op.name: op for op in (
              {"w": "w^{l}", "eta": "eta", "len(mini_batch)": "m", "nw": "sum_nabla_w^{l}"}),
         entry="new w^{l}_{s}", entry_latex="w^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
         entry_words=_ENTRY_W + " after the update", rhs="w^{l}_{s} − (η/m) · Σ_x ∂C_x/∂w^{l}_{s}",
-        hint=" (summed over the mini-batch)", matrix=True),
+        hint=" (summed over the mini-batch)", matrix=True,
+        shapes=(("w{ls}", "w^{{{l}}}", "w^{l}"), "−",
+                ("(η/m)·Σ∇w{ls}", r"\tfrac{{\eta}}{{m}}\textstyle\sum \nabla w^{{{l}}}", "sum_nabla_w^{l}"),
+                "→", ("w{ls}", "w^{{{l}}}", "="))),
     _op("update_b", "update_b", "update", "new_b",
         {"b": "b^{l}", "eta": "eta", "m": "m", "nb": "sum_nabla_b^{l}"},
         "Update · layer {l} · new biases b{ls}",
@@ -251,6 +140,38 @@ OPS: dict[str, Op] = {op.name: op for op in (
         entry="new b^{l}_{s}", entry_latex="b^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
         entry_words="the bias of neuron {J} in layer {l} after the update",
         rhs="b^{l}_{s} − (η/m) · Σ_x ∂C_x/∂b^{l}_{s}", hint=" (summed over the mini-batch)"),
+    # ---- the mini-batch: update_mini_batch's loop around backprop ---------------------------
+    _op("backprop", "backprop", "forward", "x", {"x": "x", "y": "y"},
+        "Mini-batch · example {e} · delta_nabla_b, delta_nabla_w = self.backprop(x, y)",
+        """update_mini_batch hands example {e} of the mini-batch to backprop, which returns this
+        example's gradient (delta_nabla_b, delta_nabla_w). Every example is run through the
+        network as it was before the mini-batch: nothing is updated until all of them have been
+        through. Step into the call to see each operation, or over it.""",
+        Seed("update_mini_batch", ("for x, y in mini_batch:", "= self.backprop(x, y)"), "x", {"x": "x"}),
+        entry="x_{J}", entry_latex="x_{{{J}}}", entry_words="input {J} of example {e}", rhs="x_{J}",
+        hint=": the example's input, as given.", plain_name=True, given=True),
+    _op("sum_nabla_b", "sum_nabla_b", "backward", "sum_nabla_b", {"nb": "sum_nabla_b^{l}", "dnb": "nabla_b^{l}"},
+        "Mini-batch · example {e} · layer {l} · running sum Σ∇b{ls}",
+        """The running sum of the bias gradients grows by this example's: Σ∇b{ls} ← Σ∇b{ls} +
+        ∂C_x/∂b{ls}, the seed's nb+dnb (a new list each time). Writing = instead of + would keep
+        only the last example's gradient.{first_note}""",
+        Seed("update_mini_batch", ("nabla_b = [nb+dnb",), "nb+dnb", {"nb": "sum_nabla_b^{l}", "dnb": "nabla_b^{l}"}),
+        entry="Σ∂C/∂b^{l}_{s}", entry_latex="\\Sigma\\nabla b^{{{l}}}_{{{s}}}",
+        entry_words="the sum so far of the gradients of the bias of neuron {J} in layer {l}, after example {e}",
+        rhs="(Σ∂C/∂b^{l}_{s} before) + ∂C_x/∂b^{l}_{s}", hint=" (this example's gradient added to the sum so far)"),
+    _op("sum_nabla_w", "sum_nabla_w", "backward", "sum_nabla_w", {"nw": "sum_nabla_w^{l}", "dnw": "nabla_w^{l}"},
+        "Mini-batch · example {e} · layer {l} · running sum Σ∇w{ls}",
+        """The running sum of the weight gradients grows by this example's: Σ∇w{ls} ← Σ∇w{ls} +
+        ∂C_x/∂w{ls}, the seed's nw+dnw; the edges show Σ∇w so far. The weights themselves do
+        not move yet: the update comes once, after the last example, with η/m.{first_note}""",
+        Seed("update_mini_batch", ("nabla_w = [nw+dnw",), "nw+dnw", {"nw": "sum_nabla_w^{l}", "dnw": "nabla_w^{l}"}),
+        entry="Σ∂C/∂w^{l}_{s}", entry_latex="\\Sigma\\nabla w^{{{l}}}_{{{s}}}",
+        entry_words="the sum so far of the gradients of " + _ENTRY_W + ", after example {e}",
+        rhs="(Σ∂C/∂w^{l}_{s} before) + ∂C_x/∂w^{l}_{s}", hint=" (this example's gradient added to the sum so far)",
+        matrix=True,
+        shapes=(("Σ∇w{ls}", r"\Sigma\nabla w^{{{l}}}", "sum_nabla_w^{l}"), "+",
+                ("∂C_x/∂w{ls}", r"\partial C_x/\partial w^{{{l}}}", "nabla_w^{l}"), "→",
+                ("Σ∇w{ls}", r"\Sigma\nabla w^{{{l}}}", "="))),
 )}
 KINDS = tuple(dict.fromkeys(op.kind for op in OPS.values()))
 
