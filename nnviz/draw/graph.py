@@ -28,6 +28,7 @@ LABEL_SIG = 4   # significant digits on the figure
 HOVER_SIG = 9   # significant digits in hover text ("full precision")
 NODE_VALUES = ("z", "a", "sp", "delta", "nabla_b", "sum_nabla_b", "b", "new_b")
 EDGE_VALUES = ("w", "nabla_w", "new_w", "sum_nabla_w")
+RUNNING_KINDS = ("backprop", "sum_nabla_b", "sum_nabla_w")  # mini-batch steps: edges show Σ∇w so far
 _NAME = re.compile(r"([a-z_]+)\^(\d+)")
 
 
@@ -203,7 +204,7 @@ def _node_state(trace, known, phase, l, j) -> NodeState:
                      prefix, number, "\n".join([head] + lines))
 
 
-def _edge_state(trace, known, l, j, k) -> EdgeState:
+def _edge_state(trace, known, l, j, k, step=None) -> EdgeState:
     J, K = j + 1, k + 1
     w = float(known[f"w^{l}"][j, k])
     grad = float(known[f"nabla_w^{l}"][j, k]) if f"nabla_w^{l}" in known else None
@@ -211,13 +212,16 @@ def _edge_state(trace, known, l, j, k) -> EdgeState:
     lines = [f"w^{l}_{J}{K}: neuron {K} of layer {l - 1} → neuron {J} of layer {l}",
              f"w^{l}_{J}{K} = {fmt(w, HOVER_SIG)}"]
     label = signed(w)
+    total = known.get(f"sum_nabla_w^{l}") if trace.m > 1 else None
+    running = total is not None and step is not None and step.kind in RUNNING_KINDS
     if grad is not None:
         at = At.of(l, trace.output_layer, trace.activation, trace.cost)
         lines.append(f"{op_writing('nabla_w', l, at.L).formula_text(at, j, k)} = {fmt(grad, HOVER_SIG)}")
-        label += "\n∇ " + signed(grad)
-    if trace.m > 1 and f"sum_nabla_w^{l}" in known:
-        lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} (batch) = "
-                     f"{fmt(known[f'sum_nabla_w^{l}'][j, k], HOVER_SIG)}")
+        label += "" if running else "\n∇ " + signed(grad)
+    if total is not None:
+        so_far = "so far" if step is not None and step.example is not None else "mini-batch"
+        lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} ({so_far}) = {fmt(total[j, k], HOVER_SIG)}")
+        label += "\nΣ∇ " + signed(float(total[j, k])) if running else ""
     if new is not None:
         lines.append(f"new w^{l}_{J}{K} = w − (η/m)·Σ_x ∂C_x/∂w = {fmt(new, HOVER_SIG)}")
         label = signed(w) + "\n→ " + signed(new)
@@ -241,12 +245,8 @@ def graph_state(trace, i: int) -> GraphState:
     forward = phase == "forward"
     nodes = {node_id(l, j): _node_state(trace, known, phase, l, j)
              for l, n in enumerate(sizes) for j in range(n)}
-    edges = {}
-    for l in range(1, len(sizes)):
-        for j in range(sizes[l]):
-            for k in range(sizes[l - 1]):
-                e = _edge_state(trace, known, l, j, k)
-                edges[e.edge] = e
+    edges = {e.edge: e for e in (_edge_state(trace, known, l, j, k, step) for l in range(1, len(sizes))
+                                 for j in range(sizes[l]) for k in range(sizes[l - 1]))}
     rn, re_ = set(), set()
     for name in step.reads:
         n, e = items_of(name, sizes)
@@ -261,7 +261,7 @@ def graph_state(trace, i: int) -> GraphState:
         nodes=MappingProxyType(nodes), edges=MappingProxyType(edges),
         reads_nodes=frozenset(rn), writes_nodes=wn, reads_edges=frozenset(re_), writes_edges=we,
         reads_target="y" in step.reads,
-        targets=tuple(float(v) for v in np.asarray(trace.y)[:, 0]),
+        targets=tuple(float(v) for v in np.asarray(known["y"])[:, 0]),  # this example's y
     )
 
 
