@@ -84,12 +84,12 @@ def _on_use(ss) -> None:
         editing.try_edit(ss, lambda: cfg.replace(x=[[v] for v in x], y=[[v] for v in y]))
         batch = None
     ss.ui["batch"] = batch
-    ss.ui["step"] = 0
+    ui_state.set_step(ss, 0)
 
 
 def _on_single(ss) -> None:
     ss.ui["batch"] = None
-    ss.ui["step"] = 0
+    ui_state.set_step(ss, 0)
 
 
 def advance(ss) -> tuple | None:
@@ -104,7 +104,7 @@ def advance(ss) -> tuple | None:
 
 
 def _jump(ss, i: int) -> None:
-    ss.ui["step"] = i
+    ui_state.set_step(ss, i)
 
 
 def examples_ui(ss, trace: Trace, i: int) -> None:

@@ -98,7 +98,7 @@ def equation_ui(ss, trace: Trace, i: int, show_numbers: bool = True) -> None:
                                 label_visibility="collapsed") or ss.ui["view"]
     ss.ui["view"] = view
     j = k = 0
-    if view == "scalar" and step.kind != "input":
+    if view == "scalar" and not step.op.given:
         j, k = neuron_choice_ui(ss, step, trace.sizes)
     st.latex(step.latex(view))
     if show_numbers:

@@ -7,6 +7,7 @@ sigmoid with the quadratic cost; finite differences (tests/oracles.py) for the o
 from __future__ import annotations
 
 import copy
+import json
 
 import numpy as np
 import pytest
@@ -189,3 +190,18 @@ def test_bad_mini_batches_get_one_clear_message(batch, says):
     net = Network([2, 2, 1], seed=0)
     with pytest.raises(ValueError, match=says):
         trace_mini_batch(net, batch, 1.0)
+
+
+def test_a_version_1_trace_file_still_loads():
+    p = PRESETS["seed"]
+    t = trace_backprop(p.config.network(), p.config.x_array, p.config.y_array, p.config.eta)
+    d = t.to_dict()
+    d["version"] = 1
+    del d["examples"]
+    for s in d["steps"]:
+        del s["example"]
+    old = Trace.from_dict(d)
+    assert [(s.kind, s.layer, s.example) for s in old.steps] == [(s.kind, s.layer, s.example) for s in t.steps]
+    back = load_trace(json.dumps(d))
+    for s, r in zip(t.steps, back.steps, strict=True):
+        np.testing.assert_array_equal(s.value, r.value)

@@ -100,7 +100,8 @@ class Op:
     ``uses_activation``: the seed writes sigmoid here (a note says what nnviz runs).
     ``shapes``: the matrix equation's terms, to show each one's shape (see the module
     docstring); ``why``: a sentence added to the explanation (why the transpose);
-    ``plain_name``: it writes ``value`` itself, with no layer ("x")."""
+    ``plain_name``: it writes ``value`` itself, with no layer ("x"); ``given``: it passes
+    on a value the user gave (x): predict mode asks nothing, the one-neuron view has no j."""
 
     name: str
     kind: str
@@ -124,6 +125,7 @@ class Op:
     shapes: tuple = ()
     why: str = ""
     plain_name: bool = False
+    given: bool = False
 
     # ---- looked up by Step and everything else --------------------------------------
     def writes(self, l: int) -> str:
