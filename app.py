@@ -10,6 +10,7 @@ import streamlit as st
 
 from nnviz.engine.config import Config, ConfigError
 from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.draw.layout import SCREENS
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
 from ui import checks_ui, editing, export_ui, panels, predict_ui, training_ui
@@ -30,11 +31,11 @@ PROJECTOR_CSS = """<style>
 body, [data-testid="stMarkdownContainer"] p {font-size: 24px !important; line-height: 1.3 !important;}
 [data-testid="stMarkdownContainer"] p strong {font-size: 28px;}
 .stMarkdownBadge {font-size: 22px !important; padding: 0 0.3em !important;}
-/* the graph's column as wide as the graph is laid out for (FIG_WIDTH["projector"] = 560 px);
+/* the graph's column as wide as the graph is laid out for (FIG_SIZE["projector"]: 600 px);
    the equation column takes the rest */
 [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {gap: 1rem !important;}
 [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:first-child
-  {flex: 0 0 562px !important; width: 562px !important; max-width: 562px !important;}
+  {flex: 0 0 602px !important; width: 602px !important; max-width: 602px !important;}
 [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:last-child
   {flex: 1 1 0 !important; min-width: 0 !important;}
 .katex-display .katex {font-size: 34px !important;}
@@ -60,9 +61,10 @@ div.nnviz-code div {white-space: pre-wrap; padding-left: calc(8px + 9ch); text-i
 </style>"""
 
 
-# The graph is laid out in pixels (node sizes, label room) for the width of its column:
-# 3/5 of the page at 1280 px (light) and at 1024 px (projector).
-FIG_WIDTH = {"light": 660, "projector": 560}
+# The graph is laid out in pixels (node sizes, label room, where each label goes) for the
+# space it gets: the left 3/5 of the page at 1280 px, and in projection mode at 1024 × 768
+# a column of 600 × 690 px (over half the screen) beside the equation (layout.SCREENS).
+FIG_SIZE = {"light": SCREENS["desktop"][1:], "projector": SCREENS["projected"][1:]}
 MODE_LABELS = {"explore": "Explore", "predict": "Predict", "train": "Train"}
 
 
@@ -80,12 +82,14 @@ def cached_trace(cfg_json: str) -> Trace:
 # our colour scale).
 @st.cache_resource(max_entries=2048, show_spinner=False)
 def cached_step_figure(cfg_json: str, i: int, theme: str):
-    return step_figure(cached_trace(cfg_json), i, theme=theme, width=FIG_WIDTH[theme])
+    w, h = FIG_SIZE[theme]
+    return step_figure(cached_trace(cfg_json), i, theme=theme, width=w, height=h)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def cached_update_figure(cfg_json: str, theme: str):
-    return update_animation_figure(cached_trace(cfg_json), theme=theme, width=FIG_WIDTH[theme])
+    w, h = FIG_SIZE[theme]
+    return update_animation_figure(cached_trace(cfg_json), theme=theme, width=w, height=h)
 
 
 # ---- session ------------------------------------------------------------------------

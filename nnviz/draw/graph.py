@@ -157,6 +157,7 @@ class GraphState:
     writes_edges: frozenset
     reads_target: bool
     targets: tuple         # y_j for each output neuron j
+    extras: Mapping        # node id -> lines of the step's values there its label lacks
 
 
 def _formulas(act: str, cost: str, l: int, L: int, j: int) -> dict:
@@ -206,7 +207,7 @@ def _node_state(trace, known, phase, l, j) -> NodeState:
                      prefix, number, "\n".join([head] + lines))
 
 
-def _edge_state(trace, known, l, j, k) -> EdgeState:
+def _edge_state(trace, known, l, j, k, grad_read=False) -> EdgeState:
     J, K = j + 1, k + 1
     w = float(known[f"w^{l}"][j, k])
     grad = float(known[f"nabla_w^{l}"][j, k]) if f"nabla_w^{l}" in known else None
@@ -216,13 +217,15 @@ def _edge_state(trace, known, l, j, k) -> EdgeState:
     label = signed(w)
     if grad is not None:
         lines.append(f"∂C/∂w^{l}_{J}{K} = a^{l-1}_{K}·δ^{l}_{J} = {fmt(grad, HOVER_SIG)}")
-        label += "\n∇ " + signed(grad)
-    if trace.m > 1 and f"sum_nabla_w^{l}" in known:
-        lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} (batch) = "
-                     f"{fmt(known[f'sum_nabla_w^{l}'][j, k], HOVER_SIG)}")
+    total = known.get(f"sum_nabla_w^{l}") if trace.m > 1 else None
+    if total is not None:
+        lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} (batch) = {fmt(total[j, k], HOVER_SIG)}")
     if new is not None:
         lines.append(f"new w^{l}_{J}{K} = w − (η/m)·Σ_x ∂C_x/∂w = {fmt(new, HOVER_SIG)}")
-        label = signed(w) + "\n→ " + signed(new)
+        label += " → " + signed(new)  # w and, once updated, its new value on one line
+    if grad is not None and (new is None or grad_read):  # the gradient until used, or read
+        label += ("\nΣ∇ " + signed(total[j, k]) if total is not None and new is not None
+                  else "\n∇ " + signed(grad))
     edge = (node_id(l - 1, k), node_id(l, j))
     return EdgeState(edge, l, j, k, w, grad, new, label, "\n".join(lines))
 
@@ -245,9 +248,10 @@ def graph_state(trace, i: int) -> GraphState:
              for l, n in enumerate(sizes) for j in range(n)}
     edges = {}
     for l in range(1, len(sizes)):
+        grad_read = any(n in step.reads for n in (f"nabla_w^{l}", f"sum_nabla_w^{l}"))
         for j in range(sizes[l]):
             for k in range(sizes[l - 1]):
-                e = _edge_state(trace, known, l, j, k)
+                e = _edge_state(trace, known, l, j, k, grad_read)
                 edges[e.edge] = e
     rn, re_ = set(), set()
     for name in step.reads:
@@ -264,7 +268,32 @@ def graph_state(trace, i: int) -> GraphState:
         reads_nodes=frozenset(rn), writes_nodes=wn, reads_edges=frozenset(re_), writes_edges=we,
         reads_target="y" in step.reads,
         targets=tuple(float(v) for v in np.asarray(trace.y)[:, 0]),
+        extras=MappingProxyType(_extras(trace, step, known, nodes)),
     )
+
+
+def _extras(trace, step, known, nodes) -> dict:
+    """Node -> the lines of the values step reads or writes at that neuron that its label
+    does not show ("b=+0.1", "σ′=+0.1779"; after a b line, "→ +0.1301" is its new value), in
+    the order the step names them (reads, then what it writes)."""
+    prime = {"sigmoid": "σ′", "tanh": "tanh′", "relu": "ReLU′"}[trace.activation]
+    sym = {"z": "z", "a": "a", "sp": prime, "delta": "δ", "nabla_b": "∇b", "b": "b",
+           "sum_nabla_b": "∇b" if trace.m == 1 else "Σ∇b", "new_b": "new b"}
+    out = {}
+    names = [n for n in (*step.reads, step.writes) if _NAME.fullmatch(n)]
+    for name in names:
+        q, l = _NAME.fullmatch(name).groups()
+        l = int(l)
+        if q not in sym or name not in known:
+            continue
+        for j in range(trace.sizes[l]):
+            node = nodes[node_id(l, j)]
+            if q == node.quantity or (l == 0 and q == "a"):
+                continue  # its label shows it
+            v = float(known[name][j, 0])
+            line = f"→ {signed(v)}" if q == "new_b" and f"b^{l}" in names else f"{sym[q]}={signed(v)}"
+            out.setdefault(node.node, []).append(line)
+    return {n: tuple(lines) for n, lines in out.items()}
 
 
 def update_state(trace, t: float) -> tuple[Mapping, Mapping]:
