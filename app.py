@@ -9,8 +9,10 @@ import numpy as np
 import streamlit as st
 
 from nnviz.engine.config import Config, ConfigError
+from nnviz.engine.functions import get_cost, saturation_note
 from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.draw.layout import SCREENS
+from nnviz.draw.frozen import FrozenFigure
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
 from ui import checks_ui, editing, export_ui, panels, predict_ui, training_ui
@@ -77,19 +79,20 @@ def cached_trace(cfg_json: str) -> Trace:
 
 # Figures: st.cache_resource, not cache_data: a cache_data hit unpickles the figure, and
 # unpickling a plotly Figure re-validates every property (slower than building it; see
-# bench/RESULTS.md).  The cached figure is shared read-only: st.plotly_chart only serialises
-# it, and theme=None keeps Streamlit's front end from restyling it (its theme would replace
-# our colour scale).
+# bench/RESULTS.md).  What is cached is shared by every session, so it is a FrozenFigure
+# (the figure's JSON text, immutable; st.plotly_chart reads it through to_dict(), a fresh
+# copy, faster than a Figure's own).  theme=None keeps Streamlit's front end from
+# restyling it (its theme would replace our colour scale).
 @st.cache_resource(max_entries=2048, show_spinner=False)
-def cached_step_figure(cfg_json: str, i: int, theme: str):
+def cached_step_figure(cfg_json: str, i: int, theme: str) -> FrozenFigure:
     w, h = FIG_SIZE[theme]
-    return step_figure(cached_trace(cfg_json), i, theme=theme, width=w, height=h)
+    return FrozenFigure(step_figure(cached_trace(cfg_json), i, theme=theme, width=w, height=h))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def cached_update_figure(cfg_json: str, theme: str):
+def cached_update_figure(cfg_json: str, theme: str) -> FrozenFigure:
     w, h = FIG_SIZE[theme]
-    return update_animation_figure(cached_trace(cfg_json), theme=theme, width=w, height=h)
+    return FrozenFigure(update_animation_figure(cached_trace(cfg_json), theme=theme, width=w, height=h))
 
 
 # ---- session ------------------------------------------------------------------------
@@ -211,6 +214,9 @@ def repeat_ui() -> None:
         st.button("Apply update → next example", on_click=apply_update, args=(ss, trace),
                   help="The updated network becomes the start of the next backprop call.")
         st.caption(f"Cost on this example before the update: C = {trace.cost_value:.6g}")
+        note = saturation_note(trace.output, trace.y, get_cost(trace.cost))
+        if note:
+            st.info(panels.md_escape(note), icon=":material/warning:")
     with c2:
         if ss.history:
             st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False},

@@ -14,6 +14,15 @@ from nnviz.engine.network import Network, forward_backward
 from nnviz.engine.presets import PRESETS, Preset, load_preset
 from nnviz.trace.record import Step, Trace, trace_backprop
 
+
+def __getattr__(name: str):
+    """``nnviz.show`` and ``nnviz.Player`` (the notebook player), imported on first use."""
+    if name in ("show", "Player"):
+        from nnviz import notebook
+        return getattr(notebook, name)
+    raise AttributeError(f"module 'nnviz' has no attribute {name!r}")
+
+
 __all__ = ["ACTIVATIONS", "COSTS", "PRESETS", "Activation", "Config", "ConfigError", "Cost",
-           "GradCheck", "Network", "Preset", "Step", "Trace", "forward_backward", "get_activation",
-           "get_cost", "gradient_check", "load_preset", "trace_backprop"]
+           "GradCheck", "Network", "Player", "Preset", "Step", "Trace", "forward_backward", "get_activation",
+           "get_cost", "gradient_check", "load_preset", "show", "trace_backprop"]

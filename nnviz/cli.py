@@ -8,7 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, excerpt
+from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError
+from nnviz.engine.text import excerpt
 from nnviz.trace.explain import explain_markdown
 from nnviz.engine.presets import PRESETS, load_preset
 from nnviz.trace.record import trace_backprop

@@ -20,7 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import REPO_ROOT, assert_no_streamlit_exception, wait_for_app_run
-from nnviz.export.html import walkthrough_html
+from player_support import assert_numbers_match, player_state, swipe, wait_step
+from test_walkthrough import close, result
+from nnviz.export.html import KATEX_FAMILIES, walkthrough_html
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop
 
@@ -42,11 +44,12 @@ def shot_path(tmp_path: Path, name: str) -> Path:
 # ---- the offline walk-through ------------------------------------------------------------
 @pytest.fixture
 def walkthrough(browser, tmp_path):
-    """(page, requests): the exported page opened from a file, every other request aborted."""
+    """(page, requests, problems, url): the exported page opened from a file (a touch
+    screen), every other request aborted."""
     path = tmp_path / "walkthrough.html"
     path.write_text(walkthrough_html(TRACE), encoding="utf-8")
     url = path.as_uri()
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
     page = context.new_page()
     requests, problems = [], []
     page.on("request", lambda r: requests.append(r.url))
@@ -64,77 +67,88 @@ def walkthrough(browser, tmp_path):
     context.close()
 
 
-def slide_state(page) -> dict:
-    return page.evaluate("""() => {
-        const s = document.querySelectorAll('.slide:not([hidden])');
-        const cur = s[0];
-        return {visible: s.length, label: document.getElementById('counter').textContent,
-                id: cur.id, plot: !!cur.querySelector('.js-plotly-plot .main-svg'),
-                traces: cur.querySelector('.js-plotly-plot') ? cur.querySelector('.js-plotly-plot').data.length : 0,
-                katex: cur.querySelectorAll('.katex').length,
-                katexErrors: cur.querySelectorAll('.katex-error').length,
-                code: cur.querySelectorAll('.nnviz-code .hl').length};
-    }""")
-
-
-def wait_slide(page, label: str) -> dict:
-    expect(page.locator("#counter")).to_have_text(label)
-    page.wait_for_function("() => !!document.querySelector('.slide:not([hidden]) .js-plotly-plot .main-svg')")
-    return slide_state(page)
-
-
 def test_walkthrough_steps_by_keyboard_offline(walkthrough, tmp_path):
     page, requests, problems, url = walkthrough
+    fonts = set()
     for i in range(N):
-        st = wait_slide(page, f"Step {i + 1} of {N}")
-        assert st["visible"] == 1 and st["id"] == f"step-{i + 1}"
-        assert st["plot"] and st["traces"] > 5, st
-        assert st["katex"] >= 2 and st["katexErrors"] == 0, st   # symbolic + numeric formula
-        assert st["code"] >= 1, st                               # the seed line(s) highlighted
+        st = wait_step(page, i)
+        assert st["svg"] and st["traces"] > 5, st
+        assert_numbers_match(st, TRACE, i)
+        fonts |= set(st["fonts"])
         if i == 9:
             page.screenshot(path=str(shot_path(tmp_path, "walkthrough.png")))
         page.keyboard.press("ArrowRight" if i % 2 else "PageDown")
-    st = wait_slide(page, "Update animation")
-    assert st["id"] == "update" and st["katex"] >= 1
-    frames = page.evaluate("() => document.querySelector('#update .js-plotly-plot')._transitionData._frames.length")
-    assert frames == 20
+    st = wait_step(page, N)
+    assert st["label"] == "Update animation" and st["frames"] == 20 and st["sym"]
+    # every font the formulas used is one the page inlined (the others were left out)
+    assert fonts and fonts <= set(KATEX_FAMILIES), fonts
     page.keyboard.press("ArrowRight")  # past the end: stays
-    wait_slide(page, "Update animation")
-    # back, and the other keys
-    page.keyboard.press("PageUp")
-    wait_slide(page, f"Step {N} of {N}")
-    page.keyboard.press("ArrowLeft")
-    wait_slide(page, f"Step {N - 1} of {N}")
-    page.keyboard.press("Home")
-    wait_slide(page, f"Step 1 of {N}")
-    page.keyboard.press("End")
-    wait_slide(page, "Update animation")
-    page.keyboard.press("Space")
-    # ...and the on-page buttons
-    page.get_by_role("button", name="First").click()
-    wait_slide(page, f"Step 1 of {N}")
-    expect(page.get_by_role("button", name="◀ Prev")).to_be_disabled()
-    page.get_by_role("button", name="Next ▶").click()
-    wait_slide(page, f"Step 2 of {N}")
-    page.get_by_role("button", name="Last").click()
-    wait_slide(page, "Update animation")
+    page.wait_for_timeout(100)
+    assert player_state(page)["step"] == N + 1
+    for key, i in (("PageUp", N - 1), ("ArrowLeft", N - 2), ("Home", 0), ("End", N), ("Space", N)):
+        page.keyboard.press(key)
+        wait_step(page, i)
     # the update animation plays in the page
-    page.locator("#update .updatemenu-item-text", has_text="Play").click()
-    page.wait_for_function("() => document.querySelector('#update .js-plotly-plot').layout.sliders[0].active >= 5",
+    page.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_function("() => document.querySelector('.nnp-fig').layout.sliders[0].active >= 5",
                            timeout=10_000)
     # nothing was requested but the file itself; no error or CSP violation in the console
     assert requests == [url], requests
     assert problems == [], problems
 
 
+def test_walkthrough_buttons_scrubber_and_swipe(walkthrough):
+    page, requests, problems, url = walkthrough
+    wait_step(page, 0)
+    expect(page.get_by_role("button", name="Previous")).to_be_disabled()
+    page.get_by_role("button", name="Next").click()
+    wait_step(page, 1)
+    page.get_by_role("button", name="Last").click()
+    wait_step(page, N)
+    expect(page.get_by_role("button", name="Next")).to_be_disabled()
+    page.get_by_role("button", name="Previous").click()
+    assert_numbers_match(wait_step(page, N - 1), TRACE, N - 1)
+    page.get_by_role("button", name="First").click()
+    wait_step(page, 0)
+    # the buttons are one row, whatever the width
+    ys = [page.get_by_role("button", name=n).bounding_box()["y"] for n in ("First", "Previous", "Next", "Last")]
+    assert max(ys) - min(ys) < 2, ys
+    scrub = page.get_by_role("slider", name="Step")
+    scrub.fill("7")  # a range input: fill sets its value and fires input
+    assert_numbers_match(wait_step(page, 6), TRACE, 6)
+    scrub.focus()
+    page.keyboard.press("ArrowRight")  # keys on the focused scrubber step once, not twice
+    wait_step(page, 7)
+    page.wait_for_timeout(100)
+    assert player_state(page)["step"] == 8
+    swipe(page, -120)   # finger to the left: next
+    wait_step(page, 8)
+    swipe(page, 150)    # to the right: previous
+    wait_step(page, 7)
+    swipe(page, 20)     # too short: nothing
+    page.wait_for_timeout(100)
+    assert player_state(page)["step"] == 8
+    # the one-neuron view: neuron j = 2 of layer 1 (step 3: a¹)
+    scrub.fill("3")
+    wait_step(page, 2)
+    page.locator(".nnp-view", has_text="One neuron").click()
+    page.get_by_label("neuron j").select_option("1")
+    page.wait_for_function("() => document.querySelector('.nnp-num annotation').textContent.includes('_{2}')")
+    st = player_state(page)
+    assert st["sym"] == TRACE[2].latex("scalar")
+    assert close(result(st["num"])[-1], TRACE[2].value[1, 0])
+    assert problems == [] and requests == [url]
+
+
 def test_walkthrough_opens_at_the_step_in_its_address(walkthrough):
     page, requests, problems, url = walkthrough
     page.goto(url + "#7")
-    st = wait_slide(page, f"Step 7 of {N}")
-    assert st["id"] == "step-7"
+    assert_numbers_match(wait_step(page, 6), TRACE, 6)
     page.keyboard.press("ArrowRight")
-    wait_slide(page, f"Step 8 of {N}")
+    wait_step(page, 7)
     assert page.evaluate("location.hash") == "#8"
+    page.goto(url + "#99")  # past the end: the last position (the update animation)
+    wait_step(page, N)
 
 
 # ---- projection mode in the app ------------------------------------------------------------

@@ -130,10 +130,10 @@ def test_hover_has_full_precision_and_formula(seed):
     assert f"a^1_2 = σ(z^1_2) = {fmt(a12, 9)}" in st.nodes[node_id(1, 1)].hover
     st = graph_state(seed, _index(seed, "delta", 2))
     d = float(seed.known(5)["delta^2"][0, 0])
-    assert f"δ^2_1 = (a^2_1 − y_1)·σ′(z^2_1) = {fmt(d, 9)}" in st.nodes[node_id(2, 0)].hover
+    assert f"δ^2_1 = (a^2_1 − y_1) · σ′(z^2_1) = {fmt(d, 9)}" in st.nodes[node_id(2, 0)].hover
     e = graph_state(seed, -1).edges[(node_id(0, 1), node_id(1, 0))]
     assert f"w^1_12 = {fmt(seed.weights[0][0, 1], 9)}" in e.hover
-    assert f"∂C/∂w^1_12 = a^0_2·δ^1_1 = {fmt(seed.nabla_w[0][0, 1], 9)}" in e.hover
+    assert f"∂C/∂w^1_12 = a^0_2 · δ^1_1 = {fmt(seed.nabla_w[0][0, 1], 9)}" in e.hover
     assert fmt(seed.new_weights[0][0, 1], 9) in e.hover
     assert "not computed yet" in graph_state(seed, 0).nodes[node_id(2, 0)].hover
 

@@ -1,4 +1,5 @@
-"""nnviz.lessons.mistakes: each mistake changes the result; the right side is Network.backprop."""
+"""nnviz.lessons.mistakes: each mistake changes the result; the right side equals an independent
+oracle (the seed's own backprop, or finite differences: tests/oracles.py)."""
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,6 +10,7 @@ from nnviz.engine.functions import SIGMOID
 from nnviz.lessons.mistakes import (CONVENTIONS, MISTAKES, Mistake, all_mistakes, no_sigma_prime,
                             show_mistake, stale_weights, wrong_transpose)
 from nnviz.engine.presets import PRESETS
+from oracles import reference_gradient
 
 sig, sp = SIGMOID.fn, SIGMOID.prime
 
@@ -37,17 +39,19 @@ def forward(net, x):
 
 @pytest.mark.parametrize("which", list(CASES))
 @pytest.mark.parametrize("name", list(MISTAKES))
-def test_right_side_is_network_backprop_and_net_is_unchanged(name, which):
+def test_right_side_matches_an_independent_oracle_and_net_is_unchanged(name, which):
     net, x, y, eta = CASES[which]
     before = [w.copy() for w in net.weights] + [b.copy() for b in net.biases]
     m = show_mistake(name, net, x, y, eta)
     assert isinstance(m, Mistake) and m.name == name
-    nb, nw = net.backprop(x, y)
-    assert all(np.array_equal(a, b) for a, b in zip(m.right_nabla_b, nb))
-    assert all(np.array_equal(a, b) for a, b in zip(m.right_nabla_w, nw))
-    assert all(np.array_equal(a, b) for a, b in zip(m.right_delta, m.right_nabla_b))  # m = 1
+    nb, nw, rtol, atol = reference_gradient(net, x, y)
+    for got, want in zip(m.right_nabla_b + m.right_nabla_w, nb + nw, strict=True):
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
+    for d, b in zip(m.right_delta, m.right_nabla_b, strict=True):  # m = 1: ∂C/∂b = δ
+        np.testing.assert_array_equal(d, b)
     after = net.weights + net.biases
-    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+    for a, b in zip(before, after, strict=True):
+        np.testing.assert_array_equal(a, b)
     assert m.description and m.symptom and m.wrong_code != m.right_code
     assert len(m.layer_diffs) == len(net.weights)
 
@@ -182,10 +186,10 @@ def test_conventions_text():
 def test_any_network_right_side_matches_and_stale_keeps_the_output_layer(sizes, seed, cost, eta):
     cfg = random_config(sizes, seed, cost=cost, eta=eta)
     net, x, y = cfg.network(), cfg.x_array, cfg.y_array
-    nb, nw = net.backprop(x, y)
+    nb, nw, rtol, atol = reference_gradient(net, x, y)
     for m in all_mistakes(net, x, y, eta):
-        assert all(np.array_equal(a, b) for a, b in zip(m.right_nabla_w, nw))
-        assert all(np.array_equal(a, b) for a, b in zip(m.right_nabla_b, nb))
+        for got, want in zip(m.right_nabla_b + m.right_nabla_w, nb + nw, strict=True):
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
         assert np.isfinite(m.max_abs_diff) and m.max_abs_diff >= 0
     stale = stale_weights(net, x, y, eta)
     assert stale.layer_diffs[-1] == 0.0

@@ -205,3 +205,31 @@ def test_score_is_immutable_and_validated():
     for bad in [dict(attempted=1, correct=2), dict(attempted=-1), dict(attempted=1.5), dict(correct=True)]:
         with pytest.raises(ValueError):
             Score(**bad)
+
+
+# ---- check_prediction against every float and string (issue 14) -----------------------
+@pytest.mark.parametrize("answer", ["-1e308", "-5e-324", "5e-324", "1.7976931348623157e308",
+                                    "-1.7976931348623157e308", "2.2250738585072014e-308", "1e-320"])
+@pytest.mark.parametrize("value", [-0.1167, 0.125, 1e-300, -7.5e5, 5e-324])
+def test_extreme_answers_get_a_verdict_not_an_exception(answer, value):
+    v = check_prediction(target(value), answer)
+    assert v.valid and v.guess == float(answer)
+    assert v.correct == (abs(v.guess - value) <= v.tolerance)
+    if not v.correct:
+        assert ("too high" if v.guess > value else "too low") in v.message
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.floats(allow_nan=False, allow_infinity=False, width=64).filter(lambda v: abs(v) <= 1e6),
+       answer=st.one_of(st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                        st.floats().map(str), st.text(), st.text(alphabet="0123456789.,eE+-\u2212 ")))
+def test_check_prediction_never_raises_for_any_target_and_answer(value, answer):
+    v = check_prediction(target(value), answer)
+    assert isinstance(v, Verdict) and v.message
+    if v.valid:
+        diff = v.guess - value
+        assert v.correct == (abs(diff) <= v.tolerance)
+        if not v.correct:
+            assert ("too high" if diff > 0 else "too low") in v.message
+    else:
+        assert v.problem and "0.12" in v.problem

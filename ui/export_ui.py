@@ -12,7 +12,8 @@ import streamlit as st
 from nnviz.export import files as export_files
 from nnviz.export import html as export_html
 from nnviz.export import images as render
-from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, excerpt
+from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError
+from nnviz.engine.text import excerpt
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace
 

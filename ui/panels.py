@@ -1,12 +1,11 @@
 """The explorer's panels: step controls, graph, equation, code, update numbers, repeat."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
+from nnviz.trace.table import update_rows
 from nnviz.trace.codeview import code_html
-from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import Step, Trace
 
 PHASE_BADGE = {"forward": ":blue-badge[Forward]", "backward": ":orange-badge[Backward]",
@@ -112,13 +111,6 @@ def code_ui(step: Step, font_px: int = 14) -> None:
 
 def update_numbers_ui(trace: Trace) -> None:
     """Before/after table of every weight and bias in the update."""
-    rows = []
-    updates = [s for s in trace.steps if s.phase == "update"]
-    for s in updates:
-        p = "w" if s.kind == "update_w" else "b"
-        old, grad = s.reads[f"{p}^{s.layer}"], s.reads[f"sum_nabla_{p}^{s.layer}"]
-        for idx in np.ndindex(old.shape):
-            name = f"{p}^{s.layer}_{idx[0] + 1}{idx[1] + 1 if p == 'w' else ''}"
-            rows.append({"parameter": name, "before": fmt(old[idx]), "gradient": fmt(grad[idx]),
-                         "after": fmt(s.value[idx])})
+    rows = [{"parameter": f"{r['p']}^{r['l']}_{r['j']}{r['k'] or ''}", "before": r["before"],
+             "gradient": r["gradient"], "after": r["after"]} for r in update_rows(trace, sig=4)]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * len(rows) + 40, 320))

@@ -12,7 +12,8 @@ import binascii
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from nnviz.engine.config import Config, ConfigError, excerpt
+from nnviz.engine.config import Config, ConfigError
+from nnviz.engine.text import excerpt
 from nnviz.engine.presets import PRESETS
 
 MAX_STEP = 10_000

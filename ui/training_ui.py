@@ -1,6 +1,6 @@
 """The training view: train a small network with SGD, watch it live, then step into it.
 
-Training runs chunk by chunk of epochs in the script run (``nnviz.lessons.training``); the run is
+Training runs chunk by chunk (a bounded number of examples) in the script run (``nnviz.lessons.training``); the run is
 kept in ``ss_train`` and the pending epochs in ``ss_tr_job`` (see ``ui.selfstudy``).
 """
 from __future__ import annotations
@@ -26,6 +26,7 @@ SETTINGS = ("epochs", "eta", "batch", "n", "seed")
 MAX_SEED = 2**32 - 1
 BOUNDARY_RESOLUTION = 70
 CHART_HEIGHT = 430
+MAX_CHUNK_EXAMPLES = 5000  # ≈ 0.5–0.75 s of batch-1 SGD on the recipes' networks (measured)
 
 
 def _recipe_settings(dataset: str) -> dict:
@@ -102,14 +103,16 @@ def new_run(dataset: str, settings: dict) -> dict:
             "rng_state": np.random.default_rng(settings["seed"]).bit_generator.state}
 
 
-def _chunk(total: int) -> int:
-    """Epochs per live update: 5 for short runs, at most ~40 updates for long ones."""
-    return max(5, math.ceil(total / 40))
+def _chunk(total: int, n: int) -> int:
+    """Epochs per live update: at most ~40 updates, but at most ``MAX_CHUNK_EXAMPLES``
+    backprop calls (epochs × n) per update, so Stop is heard within one chunk (≈ 0.5 s at
+    batch 1; one epoch when n alone is that many)."""
+    return max(1, min(max(5, math.ceil(total / 40)), MAX_CHUNK_EXAMPLES // n))
 
 
 def _start_job(ss, settings: dict, total: int) -> None:
     ss["ss_tr_job"] = {"remaining": total, "total": total, "eta": settings["eta"],
-                       "batch": settings["batch"], "chunk": _chunk(total)}
+                       "batch": settings["batch"], "chunk": _chunk(total, ss["ss_train"]["n"])}
     ss["ss_tr_note"] = None
 
 

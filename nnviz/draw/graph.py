@@ -21,6 +21,7 @@ import numpy as np
 
 from nnviz.engine.network import check_sizes
 from nnviz.trace.numfmt import fmt
+from nnviz.trace.ops import At, op_writing
 
 LABEL_SIG = 4   # significant digits on the figure
 HOVER_SIG = 9   # significant digits in hover text ("full precision")
@@ -160,21 +161,16 @@ class GraphState:
     extras: Mapping        # node id -> lines of the step's values there its label lacks
 
 
-def _formulas(act: str, cost: str, l: int, L: int, j: int) -> dict:
-    """Plain-text formulas for the node values of neuron j (1-based here) of layer l."""
-    s, p = {"sigmoid": ("σ", "σ′"), "tanh": ("tanh", "tanh′"), "relu": ("ReLU", "ReLU′")}[act]
-    out = (f"δ^{L}_{j} = a^{L}_{j} − y_{j}" if cost == "cross_entropy"
-           else f"δ^{L}_{j} = (a^{L}_{j} − y_{j})·{p}(z^{L}_{j})")
-    return {
-        "a": f"a^0_{j} = x_{j}" if l == 0 else f"a^{l}_{j} = {s}(z^{l}_{j})",
-        "z": f"z^{l}_{j} = Σ_k w^{l}_{j}k·a^{l-1}_k + b^{l}_{j}",
-        "sp": f"{p}(z^{l}_{j})",
-        "delta": out if l == L else f"δ^{l}_{j} = (Σ_i w^{l+1}_i{j}·δ^{l+1}_i)·{p}(z^{l}_{j})",
-        "nabla_b": f"∂C/∂b^{l}_{j} = δ^{l}_{j}",
-        "b": f"b^{l}_{j}",
-        "sum_nabla_b": f"Σ_x ∂C_x/∂b^{l}_{j} (batch)",
-        "new_b": f"new b^{l}_{j} = b^{l}_{j} − (η/m)·Σ_x ∂C_x/∂b^{l}_{j}",
-    }
+def _formulas(at: At, j: int) -> dict:
+    """Plain-text formulas for the node values of neuron j (0-based) at ``at`` (layer l),
+    from the table of operations; the parameters and batch sums are not operations."""
+    l, J = at.l, j + 1
+    out = {"b": f"b^{l}_{J}", "sum_nabla_b": f"Σ_x ∂C_x/∂b^{l}_{J} (batch)"}
+    for sym in NODE_VALUES:
+        op = op_writing(sym, l, at.L) if sym not in out else None
+        if op is not None:
+            out[sym] = op.formula_text(at, j, None)
+    return out
 
 
 def _phase_range(trace, kinds) -> float:
@@ -185,7 +181,7 @@ def _phase_range(trace, kinds) -> float:
 
 def _node_state(trace, known, phase, l, j) -> NodeState:
     L = trace.output_layer
-    f = _formulas(trace.activation, trace.cost, l, L, j + 1)
+    f = _formulas(At.of(l, L, trace.activation, trace.cost), j)
     have = {sym: float(known[f"{sym}^{l}"][j, 0]) for sym in NODE_VALUES
             if f"{sym}^{l}" in known and not (sym == "sum_nabla_b" and trace.m == 1)}
     if phase == "forward":
@@ -216,7 +212,8 @@ def _edge_state(trace, known, l, j, k, grad_read=False) -> EdgeState:
              f"w^{l}_{J}{K} = {fmt(w, HOVER_SIG)}"]
     label = signed(w)
     if grad is not None:
-        lines.append(f"∂C/∂w^{l}_{J}{K} = a^{l-1}_{K}·δ^{l}_{J} = {fmt(grad, HOVER_SIG)}")
+        at = At.of(l, trace.output_layer, trace.activation, trace.cost)
+        lines.append(f"{op_writing('nabla_w', l, at.L).formula_text(at, j, k)} = {fmt(grad, HOVER_SIG)}")
     total = known.get(f"sum_nabla_w^{l}") if trace.m > 1 else None
     if total is not None:
         lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} (batch) = {fmt(total[j, k], HOVER_SIG)}")

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from nnviz.engine.network import Network
+from nnviz.engine.text import excerpt
 
 MAX_LAYERS = 5
 MAX_NEURONS = 8
@@ -26,16 +27,6 @@ Matrix = list[list[float]]
 
 class ConfigError(ValueError):
     """Invalid input, with a message that says what is wrong and what is allowed."""
-
-
-def excerpt(value, limit: int = 40) -> str:
-    """A short one-line excerpt of user input for a plain-text message (never the whole input)."""
-    try:
-        text = str(value)
-    except ValueError:  # an int too long to print
-        return "(too long to show)"
-    short = "".join(ch if ch.isprintable() else "?" for ch in text[:limit])
-    return short + ("…" if len(text) > limit else "")
 
 
 def _check_matrix(value, shape, what):

@@ -46,6 +46,17 @@ def check_array(value, shape: tuple[int, ...], what: str) -> Array:
     return arr
 
 
+def forward(weights: list[Array], biases: list[Array], activation: Activation,
+            x: Array) -> tuple[list[Array], list[Array]]:
+    """The forward pass, written once: ``(activations, zs)`` with activations[l] = a^l
+    (activations[0] = x, shape (sizes[0], m)) and zs[l-1] = z^l = w^l a^(l-1) + b^l."""
+    activations, zs = [x], []
+    for w, b in zip(weights, biases):
+        zs.append(w @ activations[-1] + b)
+        activations.append(activation.fn(zs[-1]))
+    return activations, zs
+
+
 def forward_backward(weights: list[Array], biases: list[Array], activation: Activation,
                      cost: Cost, x: Array, y: Array, emit: Emit | None = None):
     """One forward and backward pass, as the seed's ``backprop`` does it.
@@ -56,18 +67,13 @@ def forward_backward(weights: list[Array], biases: list[Array], activation: Acti
     the m examples.  ``emit`` (if given) hears every operation, in the seed's order.
     """
     L = len(weights)  # index of the output layer
+    activations, zs = forward(weights, biases, activation, x)
+    if emit is not None:  # the forward pass's operations, in the order they ran
+        emit("input", 0, x, {"x": x})
+        for l in range(1, L + 1):
+            emit("z", l, zs[l - 1], {"w": weights[l - 1], "a_prev": activations[l - 1], "b": biases[l - 1]})
+            emit("a", l, activations[l], {"z": zs[l - 1]})
     report = emit or (lambda kind, layer, value, reads: None)
-    act = x
-    activations = [x]
-    zs = []
-    report("input", 0, x, {"x": x})
-    for l, (b, w) in enumerate(zip(biases, weights), start=1):
-        z = w @ act + b
-        report("z", l, z, {"w": w, "a_prev": act, "b": b})
-        zs.append(z)
-        act = activation.fn(z)
-        report("a", l, act, {"z": z})
-        activations.append(act)
 
     nabla_b: list = [None] * L
     nabla_w: list = [None] * L
@@ -141,15 +147,15 @@ class Network:
         y = check_array(y, (self.sizes[-1], 1), "y (the target)")
         return x, y
 
-    def _stack(self, mini_batch) -> tuple[Array, Array]:
+    def _stack(self, mini_batch, check_finite: bool = True) -> tuple[Array, Array]:
         """The examples as columns: ``(x, y)`` of shapes (sizes[0], m) and (sizes[-1], m).
 
         Built from rows, so each example's column is contiguous in memory (a mini-batch
-        drawn by column indices is then a cheap gather).  Shapes and finiteness are
-        checked for the whole batch at once; the per-example check runs only to word
-        the error.
+        drawn by column indices is then a cheap gather).  Shapes (and, if
+        ``check_finite``, finiteness) are checked for the whole batch at once; the
+        per-example check runs only to word the error.
         """
-        pairs = list(mini_batch)
+        pairs = mini_batch if isinstance(mini_batch, list) else list(mini_batch)
         if not pairs:
             raise ValueError("The mini-batch is empty; it needs at least one (x, y) pair.")
         m = len(pairs)
@@ -157,25 +163,40 @@ class Network:
             x_rows = np.array([x for x, _ in pairs], dtype=float)
             y_rows = np.array([y for _, y in pairs], dtype=float)
             ok = (x_rows.shape == (m, self.sizes[0], 1) and y_rows.shape == (m, self.sizes[-1], 1)
-                  and bool(np.isfinite(x_rows).all() and np.isfinite(y_rows).all()))
+                  and (not check_finite or bool(np.isfinite(x_rows).all() and np.isfinite(y_rows).all())))
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            for x, y in pairs:
-                self.check_example(x, y)  # raises the precise message
-            raise ValueError("The mini-batch must be a list of (x, y) pairs of column vectors.")
+            self._explain_batch(pairs)
         return x_rows[:, :, 0].T, y_rows[:, :, 0].T
+
+    def _explain_batch(self, pairs) -> None:
+        """Raise the precise message for the first bad example."""
+        for x, y in pairs:
+            self.check_example(x, y)
+        raise ValueError("The mini-batch must be a list of (x, y) pairs of column vectors.")
+
+    def _parameters_are_arrays(self) -> bool:
+        """The cheap part of ``check_parameters``: counts, types and shapes (no finiteness)."""
+        if len(self.weights) != self.num_layers - 1 or len(self.biases) != self.num_layers - 1:
+            return False
+        return all(type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (n, k)
+                   and type(b) is np.ndarray and b.dtype == np.float64 and b.shape == (n, 1)
+                   for w, b, k, n in zip(self.weights, self.biases, self.sizes[:-1], self.sizes[1:]))
 
     # ---- the seed's methods -------------------------------------------------------
     def feedforward(self, a) -> Array:
         """The output a^L for input ``a`` of shape (sizes[0], m)."""
+        return self._output(a)[1]
+
+    def _output(self, a) -> tuple[Array, Array]:
+        """(z^L, a^L) for input ``a`` of shape (sizes[0], m), after checking both."""
         self.check_parameters()
         a = np.asarray(a, dtype=float)
         if a.ndim != 2 or a.shape[0] != self.sizes[0]:
             raise ValueError(f"The input must have shape ({self.sizes[0]}, 1); got shape {a.shape}.")
-        for b, w in zip(self.biases, self.weights):
-            a = self.activation.fn(w @ a + b)
-        return a
+        activations, zs = forward(self.weights, self.biases, self.activation, a)
+        return zs[-1], activations[-1]
 
     def backprop(self, x, y) -> tuple[list[Array], list[Array]]:
         """``(nabla_b, nabla_w)``: the gradient of the cost for one example, layer by layer."""
@@ -193,26 +214,30 @@ class Network:
         """One gradient-descent step w <- w - (eta/m) * sum of nabla_w over the batch.
 
         The m examples go through the network together, as the columns of one matrix.
+        Every parameter and example is checked, at almost no cost: a NaN or infinity in
+        any w^l, b^l or x makes some z^l non-finite (inf·0 and NaN·anything are NaN), so
+        the full check runs only when a z^l (or y) is not finite, to word the error; a
+        batch that fails changes nothing.
         """
-        self.check_parameters()
-        x, y = self._stack(mini_batch)
-        self._apply_batch(x, y, eta)
-
-    def _apply_batch(self, x: Array, y: Array, eta: float) -> tuple[float, float]:
-        """Update on the columns of x, y; returns (cost summed over them, number correct),
-        measured on the outputs of this forward pass, before the update."""
+        if not self._parameters_are_arrays():
+            self.check_parameters()  # converts lists, or raises the precise message
+        x, y = self._stack(mini_batch, check_finite=False)
         m = x.shape[1]
-        nabla_b, nabla_w, activations, _ = forward_backward(self.weights, self.biases, self.activation,
-                                                  self.cost, x, y)
-        # w <- w - (eta/m) nabla_w, written into nabla_w's fresh buffer: new arrays, as
-        # the seed makes, without temporaries (the same floating-point result).
-        step = -(eta / m)
+        nabla_b, nabla_w, _, zs = forward_backward(self.weights, self.biases, self.activation,
+                                                   self.cost, x, y)
+        if not (all(np.isfinite(z).all() for z in zs) and np.isfinite(y).all()):
+            self.check_parameters()
+            self._stack(mini_batch)  # each raises the precise message for what is not finite
+        self._step(nabla_b, nabla_w, eta / m)
+
+    def _step(self, nabla_b: list, nabla_w: list, rate: float) -> None:
+        """w <- w - rate·nabla_w (and b), written into nabla_w's fresh buffers: new arrays,
+        as the seed makes, without temporaries (the same floating-point result)."""
+        step = -rate
         self.weights = [np.add(w, np.multiply(nw, step, out=nw), out=nw)
                         for w, nw in zip(self.weights, nabla_w)]
         self.biases = [np.add(b, np.multiply(nb, step, out=nb), out=nb)
                        for b, nb in zip(self.biases, nabla_b)]
-        a = activations[-1]
-        return self.cost.fn(a, y), m * self._accuracy_outputs(a, y)
 
     def SGD(self, training_data, epochs: int, mini_batch_size: int, eta: float,
             test_data=None, rng: np.random.Generator | None = None,
@@ -224,8 +249,12 @@ class Network:
         history: one dict per epoch with ``epoch``, ``cost`` and ``accuracy``: the mean cost
         and fraction correct over the epoch's training examples, each measured in the
         forward pass of its own mini-batch (before that batch's update, as training loops
-        usually report it, at no extra cost); ``accuracy`` is on ``test_data`` if given.
-        ``callback(entry)`` is called after each epoch; if it returns False, training stops.
+        usually report it; the outputs z^L are kept and scored once per epoch);
+        ``accuracy`` is on ``test_data`` if given.  ``callback(entry)`` is called after
+        each epoch; if it returns False, training stops.  Parameters are checked once per
+        epoch; the loop only writes finite numbers into them unless an example holds NaN
+        or inf or an update overflows: either is caught at the epoch's end, the epoch
+        undone, and a ValueError raised naming the bad example or the divergence.
         """
         if int(epochs) != epochs or epochs < 1:
             raise ValueError(f"epochs must be a whole number of at least 1; got {epochs!r}.")
@@ -233,22 +262,36 @@ class Network:
             raise ValueError(f"mini_batch_size must be a whole number of at least 1; got {mini_batch_size!r}.")
         if not np.isfinite(eta):
             raise ValueError(f"eta must be a finite number; got {eta!r}.")
-        self.check_parameters()
         rng = rng if rng is not None else self.rng
-        x_all, y_all = self._stack(training_data)
+        training_data = training_data if isinstance(training_data, list) else list(training_data)
+        x_all, y_all = self._stack(training_data, check_finite=False)  # NaN/inf: see below
         test = list(test_data) if test_data is not None else None
-        n = x_all.shape[1]
+        n, mbs = x_all.shape[1], int(mini_batch_size)
         history = []
         x_rows, y_rows = x_all.T, y_all.T  # one example per row, contiguous
+        act, cost_fn = self.activation, self.cost
+        z_out = np.empty((self.sizes[-1], n))  # z^L of every example, in this epoch's order
         for j in range(int(epochs)):
+            self.check_parameters()
+            start = (self.weights, self.biases)
             order = rng.permutation(n)
-            cost = correct = 0.0
-            for k in range(0, n, int(mini_batch_size)):
-                rows = order[k:k + int(mini_batch_size)]
-                c, right = self._apply_batch(x_rows[rows].T, y_rows[rows].T, eta)
-                cost, correct = cost + c, correct + right
+            for k in range(0, n, mbs):
+                rows = order[k:k + mbs]
+                x, y = x_rows[rows].T, y_rows[rows].T
+                nabla_b, nabla_w, _, zs = forward_backward(self.weights, self.biases, act, cost_fn, x, y)
+                z_out[:, k:k + mbs] = zs[-1]
+                self._step(nabla_b, nabla_w, eta / x.shape[1])
+            y_seen = y_rows[order].T
+            a_out = act.fn(z_out)
+            cost = cost_fn.fn_z(z_out, a_out, y_seen, act)
+            if not (np.isfinite(cost) and all(np.isfinite(p).all() for p in self.weights + self.biases)):
+                self.weights, self.biases = start
+                self._stack(training_data)  # a NaN or inf in the data: its precise message
+                raise ValueError(f"Training diverged in epoch {j + 1}: the cost or the parameters stopped "
+                                 "being finite numbers. The network is as it was before that epoch; "
+                                 "lower the learning rate eta.")
             entry = {"epoch": j + 1, "cost": cost / n,
-                     "accuracy": self.accuracy(test) if test else correct / n}
+                     "accuracy": self.accuracy(test) if test else self._accuracy_outputs(a_out, y_seen, act.midpoint)}
             history.append(entry)
             if callback is not None and callback(entry) is False:
                 break
@@ -262,7 +305,8 @@ class Network:
     # ---- helpers beyond the seed ---------------------------------------------------
     def total_cost(self, x: Array, y: Array) -> float:
         """Mean cost over the columns of ``x`` (shape (sizes[0], m)) and ``y``."""
-        return self.cost.fn(self.feedforward(x), y) / x.shape[1]
+        z, a = self._output(x)
+        return self.cost.fn_z(z, a, np.asarray(y, dtype=float), self.activation) / z.shape[1]
 
     def accuracy(self, data) -> float:
         """Fraction of (x, y) pairs classified correctly; see ``_accuracy_arrays``."""
@@ -274,13 +318,14 @@ class Network:
         return float(np.mean(np.argmax(self.feedforward(xs), axis=0) == labels))
 
     def _accuracy_arrays(self, x: Array, y: Array) -> float:
-        return self._accuracy_outputs(self.feedforward(x), y)
+        return self._accuracy_outputs(self.feedforward(x), y, self.activation.midpoint)
 
     @staticmethod
-    def _accuracy_outputs(a: Array, y: Array) -> float:
-        """One output: correct when a and y fall on the same side of 0.5; several: argmax."""
+    def _accuracy_outputs(a: Array, y: Array, midpoint: float) -> float:
+        """One output: correct when a and y fall on the same side of the activation's
+        midpoint (0.5 for sigmoid, 0 for tanh: see ``Activation.targets``); several: argmax."""
         if a.shape[0] == 1:
-            return float(np.mean((a >= 0.5) == (y >= 0.5)))
+            return float(np.mean((a >= midpoint) == (y >= midpoint)))
         return float(np.mean(np.argmax(a, axis=0) == np.argmax(y, axis=0)))
 
     def copy(self) -> "Network":

@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from nnviz.engine.config import MAX_JSON_BYTES, Config, excerpt
+from nnviz.engine.config import MAX_JSON_BYTES, Config
+from nnviz.engine.text import excerpt
 from nnviz.trace.record import Trace, trace_backprop
 
 MIME = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gif": "image/gif",

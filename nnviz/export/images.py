@@ -2,8 +2,8 @@
 
 ``step_image``, ``walkthrough_gif``, ``update_gif`` — the figures the app shows, drawn by
 kaleido (>= 1.0) in the system Chromium: never downloaded, MathJax disabled, pages loaded
-from local files only.  One browser is started on first use and kept
-(``shutdown_renderer`` closes it).  Failures raise ``ExportError`` with one sentence.
+from local files only.  One browser is started on first use and kept; a
+failure retires it (closed once no other export uses it).  Failures raise ``ExportError`` with one sentence.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import Iterable
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.engine.config import excerpt
+from nnviz.engine.text import excerpt
 from nnviz.export.files import ExportError, Progress
 from nnviz.draw.figures import step_figure, update_animation_figure
 from nnviz.trace.record import Trace
@@ -97,11 +97,12 @@ class _Renderer:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-_RENDERER: _Renderer | None = None
+_RENDERER: _Renderer | None = None  # the browser new exports use; guarded by _RENDERER_LOCK
 _RENDERER_LOCK = threading.Lock()
 
 
-def _renderer() -> _Renderer:
+def _acquire() -> _Renderer:
+    """The current renderer (started if need be), counted as in use until ``_release``."""
     global _RENDERER
     with _RENDERER_LOCK:
         if _RENDERER is None:
@@ -118,38 +119,79 @@ def _renderer() -> _Renderer:
             except Exception as e:  # noqa: BLE001 - any start failure is one message
                 raise ExportError(f"Could not start Chromium for image export ({type(e).__name__}: "
                                   f"{excerpt(e, 120)}).") from None
+            _RENDERER.users, _RENDERER.retired = 0, False
             atexit.register(shutdown_renderer)
+        _RENDERER.users += 1
         return _RENDERER
 
 
-def shutdown_renderer() -> None:
-    """Close the export browser (it is started again on the next export)."""
+def _retire(r: _Renderer) -> bool:
+    """Stop handing ``r`` out; True when nobody uses it any more (the caller closes it).
+    Call with _RENDERER_LOCK held."""
     global _RENDERER
+    if _RENDERER is r:
+        _RENDERER = None
+    r.retired = True
+    return r.users == 0
+
+
+def _release(r: _Renderer, failed: bool) -> None:
+    """One export is done with ``r``.  After a failure ``r`` is retired: new exports get a
+    fresh browser, and ``r`` is closed once the last export still using it is done (so one
+    session's timeout never breaks another session's export in flight)."""
     with _RENDERER_LOCK:
-        r, _RENDERER = _RENDERER, None
-    if r is not None:
+        r.users -= 1
+        close = (_retire(r) if failed else False) or (r.retired and r.users == 0)
+    if close:
         r.close()
 
 
-def render_figures(figs: Iterable[go.Figure | dict], fmt: str = "png", width: int = 1280,
-                   height: int = 720, progress: Progress | None = None) -> list[bytes]:
-    """Each figure (a plotly Figure or its JSON dict) as PNG or SVG bytes, in order; two
-    are drawn at a time; ``progress(done, total)`` after each."""
-    if fmt not in IMAGE_FORMATS:
-        raise ExportError(f"Unknown image format {excerpt(fmt, 20)!r}; choose png or svg.")
-    figs = list(figs)
-    r = _renderer()
+def shutdown_renderer() -> None:
+    """Retire the export browser: it is closed as soon as no export uses it (at once when
+    idle); the next export starts a fresh one."""
+    with _RENDERER_LOCK:
+        r = _RENDERER
+        close = r is not None and _retire(r)
+    if close:
+        r.close()
+
+
+def _render_once(figs: list, fmt: str, width: int, height: int, progress: Progress | None) -> list:
+    r = _acquire()
     futures = [r.render(f, fmt, width, height) for f in figs]
     try:
         for done, _ in enumerate(concurrent.futures.as_completed(futures, RENDER_TIMEOUT_S * len(figs)), 1):
             if progress:
                 progress(done, len(figs))
         out = [f.result() for f in futures]
-    except Exception as e:  # noqa: BLE001 - timeouts, a crashed browser, a JS error
+    except BaseException:
         for f in futures:
             f.cancel()
-        shutdown_renderer()
-        raise ExportError(f"Chromium could not draw the figure ({type(e).__name__}: {excerpt(e, 120)}).") from None
+        _release(r, failed=True)
+        raise
+    _release(r, failed=False)
+    return out
+
+
+def render_figures(figs: Iterable[go.Figure | dict], fmt: str = "png", width: int = 1280,
+                   height: int = 720, progress: Progress | None = None) -> list[bytes]:
+    """Each figure (a plotly Figure or its JSON dict) as PNG or SVG bytes, in order; two
+    are drawn at a time; ``progress(done, total)`` after each.  A browser that fails
+    (crashed, closed) is replaced and the figures are drawn once more; a timeout is not
+    retried."""
+    if fmt not in IMAGE_FORMATS:
+        raise ExportError(f"Unknown image format {excerpt(fmt, 20)!r}; choose png or svg.")
+    figs = list(figs)
+    for attempt in (1, 2):
+        try:
+            out = _render_once(figs, fmt, width, height, progress)
+            break
+        except ExportError:
+            raise
+        except Exception as e:  # noqa: BLE001 - timeouts, a crashed browser, a JS error
+            if attempt == 2 or isinstance(e, TimeoutError):
+                raise ExportError(f"Chromium could not draw the figure ({type(e).__name__}: "
+                                  f"{excerpt(e, 120)}).") from None
     return [b.encode() if isinstance(b, str) else bytes(b) for b in out]
 
 

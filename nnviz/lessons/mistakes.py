@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from nnviz.engine.network import Network
+from nnviz.engine.network import Network, forward
 from nnviz.trace.record import trace_backprop
 
 Array = np.ndarray
@@ -96,14 +96,6 @@ def _prepare(net: Network, x, y, eta):
     return x, y, float(eta), right_delta, trace.nabla_b, trace.nabla_w
 
 
-def _forward(net: Network, x: Array) -> tuple[list[Array], list[Array]]:
-    activations, zs = [x], []
-    for w, b in zip(net.weights, net.biases):
-        zs.append(w @ activations[-1] + b)
-        activations.append(net.activation.fn(zs[-1]))
-    return activations, zs
-
-
 def _diff(a: Array, b: Array) -> float | None:
     a, b = np.asarray(a), np.asarray(b)
     return float(np.max(np.abs(a - b))) if a.shape == b.shape else None
@@ -127,7 +119,8 @@ def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Update each layer's weights during the backward pass, before δ moves on through them."""
     x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
     act, cost = net.activation, net.cost
-    activations, zs = _forward(net, x)
+    P = act.prime_symbol
+    activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     weights = [w.copy() for w in net.weights]
     L = len(weights)
     wd, wb, ww = [None] * L, [None] * L, [None] * L
@@ -150,7 +143,7 @@ def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
     return _build(
         "stale_weights", "Back-propagating through weights that were already updated",
         "Backprop must compute every gradient from the network as it was in the forward pass: "
-        "δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ′(z^l) uses the same w^(l+1) that produced the output. "
+        f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ {P}(z^l) uses the same w^(l+1) that produced the output. "
         "Updating w^(l+1) first and then sending δ back through the new weights mixes two "
         "different networks, so the lower layers get the gradient of neither.",
         "The output layer's gradient is right but every layer below it is off, by an amount that "
@@ -169,7 +162,7 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Leave the σ′(z) factor out of δ (in the output error and in every hidden layer)."""
     x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
     act, cost = net.activation, net.cost
-    activations, zs = _forward(net, x)
+    activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     L = len(net.weights)
     wd, wb, ww = [None] * L, [None] * L, [None] * L
     if cost.name == "quadratic":
@@ -183,7 +176,7 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
         ww[l - 1] = delta @ activations[l - 1].T
     notes = []
     if cost.name == "cross_entropy":
-        notes.append("With the cross-entropy cost the output error is a − y: σ′ cancels there, "
+        notes.append(f"With the cross-entropy cost the output error is a − y: {act.prime_symbol} cancels there, "
                      "so only the hidden layers change.")
     if act.name == "sigmoid":
         notes.append("σ′(z) = σ(z)(1 − σ(z)) is at most 0.25: every factor left out would have "
@@ -192,13 +185,14 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
     elif act.name == "relu":
         notes.append("ReLU′(z) is 1 for z > 0 and 0 otherwise: leaving it out only matters for "
                      "neurons with z ≤ 0, which wrongly receive an error.")
+    P = act.prime_symbol
     return _build(
-        "no_sigma_prime", "Forgetting σ′(z) in δ",
+        "no_sigma_prime", f"Forgetting {P}(z) in δ",
         "δ = ∂C/∂z, not ∂C/∂a. Between a neuron's weighted input z and its output a sits the "
-        "activation, so the chain rule multiplies by its slope: δ^L = (a − y) ⊙ σ′(z^L) and "
-        "δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ′(z^l). Without σ′ the error ignores how flat the "
-        "activation is: a saturated neuron (σ′ ≈ 0) should barely learn, but gets the full error.",
-        "The δ's (and so the gradients) come out too large — with the sigmoid, where σ′ ≤ 0.25, "
+        f"activation, so the chain rule multiplies by its slope: δ^L = (a − y) ⊙ {P}(z^L) and "
+        f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ {P}(z^l). Without {P} the error ignores how flat the "
+        f"activation is: a neuron where {P} ≈ 0 should barely learn, but gets the full error.",
+        "The δ's (and so the gradients) come out wrong — with the sigmoid, where σ′ ≤ 0.25, "
         "usually several times too large — and saturated neurons keep getting big updates; "
         "training oscillates or diverges at a learning rate that works with the right formula, "
         "and a gradient check fails in every layer that lost the factor.",
@@ -227,7 +221,7 @@ def wrong_transpose(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Compute nabla_w as a·δᵀ instead of δ·aᵀ (the transpose of the right matrix)."""
     x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
     act, cost = net.activation, net.cost
-    activations, zs = _forward(net, x)
+    activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     L = len(net.weights)
     wd, wb, ww = [None] * L, [None] * L, [None] * L
     delta = cost.delta(zs[-1], activations[-1], y, act)

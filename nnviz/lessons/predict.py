@@ -6,7 +6,8 @@
   It never raises for any ``text``: unreadable input gives a Verdict with ``valid=False``
   and a ``message`` saying what is allowed.
 * ``hints(step, target) -> [formula hint, numbers hint]`` — two ``Hint`` s, the second
-  with the numbers to plug in (but not the result).
+  with the numbers to plug in (but not the result).  What each operation asks (the entry's
+  names, its formula, the numbers) is declared in ``nnviz.trace.ops.OPS``.
 * ``Score(attempted, correct)`` — immutable; ``score.record(verdict)`` returns the new one.
 
 What counts as a number (``parse_number``): a decimal number, optionally signed, optionally
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.engine.functions import get_activation
+from nnviz.engine.text import excerpt
 from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import Step
 
@@ -38,7 +39,6 @@ DEFAULT_REL_TOL = 0.005
 DEFAULT_ABS_TOL = 1e-4
 MAX_TEXT = 64
 
-MATRIX_KINDS = ("nabla_w", "update_w")
 _MINUS_SIGNS = "\u2212\u2013\u2012\ufe63\uff0d"  # minus sign, en dash, figure dash, small/full-width hyphen-minus
 _NUMBER = re.compile(r"([+-]?)\s*((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
 ALLOWED = ("Type a decimal number such as 0.12, -1.5e-3 or −0,5 (a single comma works as the "
@@ -63,45 +63,6 @@ class Target:
     description: str
 
 
-def _sub(j: int, k: int | None = None) -> str:
-    if k is None:
-        return str(j + 1)
-    return f"{j + 1}{k + 1}" if j < 9 and k < 9 else f"{j + 1},{k + 1}"
-
-
-def _prime(activation: str) -> tuple[str, str]:
-    return {"sigmoid": ("σ′", r"\sigma'"), "tanh": ("tanh′", r"\tanh'"),
-            "relu": ("ReLU′", r"\operatorname{ReLU}'")}[activation]
-
-
-def _names(kind: str, l: int, j: int, k: int | None, activation: str) -> tuple[str, str, str]:
-    """(symbol, latex, description) of entry (j, k) of a step's output."""
-    s = ls = _sub(j, k)
-    P, LP = _prime(activation)
-    table = {
-        "input": (f"a^0_{s}", rf"a^{{0}}_{{{ls}}}", f"input {j + 1}, passed on as activation a^0_{s}"),
-        "z": (f"z^{l}_{s}", rf"z^{{{l}}}_{{{ls}}}", f"the weighted input of neuron {j + 1} in layer {l}"),
-        "a": (f"a^{l}_{s}", rf"a^{{{l}}}_{{{ls}}}", f"the activation of neuron {j + 1} in layer {l}"),
-        "sp": (f"{P}(z^{l}_{s})", rf"{LP}(z^{{{l}}}_{{{ls}}})",
-               f"the slope of the activation at neuron {j + 1} of layer {l}"),
-        "delta": (f"δ^{l}_{s}", rf"\delta^{{{l}}}_{{{ls}}}", f"the error δ of neuron {j + 1} in layer {l}"),
-        "nabla_b": (f"∂C/∂b^{l}_{s}", rf"\frac{{\partial C}}{{\partial b^{{{l}}}_{{{ls}}}}}",
-                    f"the gradient of the bias of neuron {j + 1} in layer {l}"),
-        "nabla_w": (f"∂C/∂w^{l}_{s}", rf"\frac{{\partial C}}{{\partial w^{{{l}}}_{{{ls}}}}}",
-                    f"the gradient of the weight from neuron {(k or 0) + 1} of layer {l - 1} "
-                    f"to neuron {j + 1} of layer {l}"),
-        "update_w": (f"new w^{l}_{s}", rf"w^{{{l}}}_{{{ls}}}\ (\text{{new}})",
-                     f"the weight from neuron {(k or 0) + 1} of layer {l - 1} to neuron {j + 1} "
-                     f"of layer {l} after the update"),
-        "update_b": (f"new b^{l}_{s}", rf"b^{{{l}}}_{{{ls}}}\ (\text{{new}})",
-                     f"the bias of neuron {j + 1} in layer {l} after the update"),
-    }
-    try:
-        return table[kind]
-    except KeyError:
-        raise ValueError(f"Unknown step kind {kind!r}.") from None
-
-
 def _index(value, n: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < n:
         raise ValueError(f"{what} must be a whole number from 0 to {n - 1}; got {value!r}.")
@@ -119,21 +80,16 @@ def pick_target(step: Step, rng: np.random.Generator | int | None = None,
     value = np.asarray(step.value, dtype=float)
     rows, cols = value.shape
     j = int(rng.integers(rows)) if j is None else _index(j, rows, "j")
-    if step.kind in MATRIX_KINDS:
+    if step.op.matrix:
         k = int(rng.integers(cols)) if k is None else _index(k, cols, "k")
     else:
         k = None
-    symbol, latex, description = _names(step.kind, step.layer, j, k, step.activation)
+    symbol, latex, description = step.op.names(step.at, j, k)
     return Target(step.index, step.kind, step.layer, j, k, float(value[j, k or 0]),
                   symbol, latex, description)
 
 
 # ---- reading and checking a prediction ----------------------------------------------
-def _excerpt(text: str, limit: int = 20) -> str:
-    shown = "".join(c if c.isprintable() else "?" for c in text[:limit])
-    return shown + ("…" if len(text) > limit else "")
-
-
 def parse_number(text) -> float:
     """The number in ``text`` (see the module docstring), or ValueError saying what is allowed."""
     if not isinstance(text, str):
@@ -147,7 +103,7 @@ def parse_number(text) -> float:
         s = s.replace(m, "-")
     if "," in s:
         if "." in s or s.count(",") > 1:
-            raise ValueError(f"Could not read “{_excerpt(text)}”: use one decimal separator, "
+            raise ValueError(f"Could not read “{excerpt(text, 20)}”: use one decimal separator, "
                              f"either 0.12 or 0,12 (no thousands separators). {ALLOWED}")
         s = s.replace(",", ".")
     match = _NUMBER.fullmatch(s)
@@ -155,10 +111,10 @@ def parse_number(text) -> float:
         why = ("fractions are not accepted, type the decimal value" if "/" in s else
                "percentages are not accepted, type the plain number" if "%" in s else
                "that is not a number")
-        raise ValueError(f"Could not read “{_excerpt(text)}”: {why}. {ALLOWED}")
+        raise ValueError(f"Could not read “{excerpt(text, 20)}”: {why}. {ALLOWED}")
     value = float(match.group(1) + match.group(2))
     if not math.isfinite(value):
-        raise ValueError(f"“{_excerpt(text)}” is too large to be a number here. {ALLOWED}")
+        raise ValueError(f"“{excerpt(text, 20)}” is too large to be a number here. {ALLOWED}")
     return value
 
 
@@ -221,7 +177,9 @@ def check_prediction(target: Target, text, rel_tol: float = DEFAULT_REL_TOL,
     if abs(guess + value) <= tol:
         message += " The size is right but the sign is not: check the signs of the factors."
     elif value != 0 and guess != 0:
-        lg = math.log10(abs(guess / value))
+        # The ratio's decimal logarithm as a difference of logarithms: guess / value can
+        # overflow to inf (-1e308 / 0.1) or underflow to 0 (-5e-324 / 0.1); each log is finite.
+        lg = math.log10(abs(guess)) - math.log10(abs(value))
         if round(lg) != 0 and abs(lg - round(lg)) < 0.002:
             message += " The digits look right but the decimal point is not."
     return Verdict(True, False, guess, value, diff, tol, float(rel_tol), float(abs_tol), rule, message)
@@ -240,81 +198,6 @@ class Hint:
         return self.text
 
 
-def _n(v) -> str:
-    return fmt(float(v), 4)
-
-
-def _formula(step: Step, t: Target) -> str:
-    l, L, J = step.layer, step.output_layer, t.j + 1
-    K = None if t.k is None else t.k + 1
-    S = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}[step.activation]
-    P = _prime(step.activation)[0]
-    sym = t.symbol
-    if step.kind == "input":
-        return f"{sym} = x_{J}: the input layer passes the input on unchanged."
-    if step.kind == "z":
-        return f"{sym} = Σ_k w^{l}_{J}k · a^{l - 1}_k + b^{l}_{J} (sum over the neurons k of layer {l - 1})"
-    if step.kind == "a":
-        extra = {"sigmoid": ", with σ(z) = 1/(1 + e^(−z))", "tanh": "", "relu": ", with ReLU(z) = max(0, z)"}
-        return f"{sym} = {S}(z^{l}_{J}){extra[step.activation]}"
-    if step.kind == "sp":
-        rule = {"sigmoid": f"σ(z^{l}_{J})·(1 − σ(z^{l}_{J}))", "tanh": f"1 − tanh²(z^{l}_{J})",
-                "relu": f"1 if z^{l}_{J} > 0, else 0"}
-        return f"{sym} = {rule[step.activation]}"
-    if step.kind == "delta" and l == L:
-        if step.cost == "cross_entropy":
-            return f"{sym} = a^{L}_{J} − y_{J} (with the cross-entropy cost, {P} cancels)"
-        return f"{sym} = (a^{L}_{J} − y_{J}) · {P}(z^{L}_{J})"
-    if step.kind == "delta":
-        return (f"{sym} = (Σ_i w^{l + 1}_i{J} · δ^{l + 1}_i) · {P}(z^{l}_{J}) "
-                f"(sum over the neurons i of layer {l + 1}; note the index order: column {J} of w^{l + 1})")
-    if step.kind == "nabla_b":
-        return f"{sym} = δ^{l}_{J}"
-    if step.kind == "nabla_w":
-        return f"{sym} = a^{l - 1}_{K} · δ^{l}_{J} (activation at the start of the edge times the error at its end)"
-    if step.kind == "update_w":
-        return f"{sym} = w^{l}_{_sub(t.j, t.k)} − (η/m) · Σ ∂C/∂w^{l}_{_sub(t.j, t.k)} (summed over the mini-batch)"
-    if step.kind == "update_b":
-        return f"{sym} = b^{l}_{J} − (η/m) · Σ ∂C/∂b^{l}_{J} (summed over the mini-batch)"
-    raise ValueError(f"Unknown step kind {step.kind!r}.")
-
-
-def _numbers(step: Step, t: Target) -> str:
-    r, l, L, j, k = step.reads, step.layer, step.output_layer, t.j, t.k
-    J = j + 1
-    P = _prime(step.activation)[0]
-    col = lambda a: ", ".join(f"{_n(v)}" for v in np.asarray(a, dtype=float).ravel())  # noqa: E731
-    if step.kind == "input":
-        return f"x_{J} = {_n(r['x'][j, 0])}"
-    if step.kind == "z":
-        w, a, b = r[f"w^{l}"], r[f"a^{l - 1}"], r[f"b^{l}"]
-        return (f"row {J} of w^{l}: ({col(w[j])}); a^{l - 1} = ({col(a)}); b^{l}_{J} = {_n(b[j, 0])}")
-    if step.kind in ("a", "sp"):
-        return f"z^{l}_{J} = {_n(r[f'z^{l}'][j, 0])}"
-    if step.kind == "delta" and l == L:
-        text = f"a^{L}_{J} = {_n(r[f'a^{L}'][j, 0])}, y_{J} = {_n(r['y'][j, 0])}"
-        if step.cost != "cross_entropy":
-            z = r[f"z^{L}"][j, 0]
-            sp = float(get_activation(step.activation).prime(np.array(z)))
-            text += f", z^{L}_{J} = {_n(z)}, so {P}(z^{L}_{J}) = {_n(sp)}"
-        return text
-    if step.kind == "delta":
-        w, d, sp = r[f"w^{l + 1}"], r[f"delta^{l + 1}"], r[f"sp^{l}"]
-        return (f"column {J} of w^{l + 1}: ({col(w[:, j])}); δ^{l + 1} = ({col(d)}); "
-                f"{P}(z^{l}_{J}) = {_n(sp[j, 0])}")
-    if step.kind == "nabla_b":
-        return f"δ^{l}_{J} = {_n(r[f'delta^{l}'][j, 0])} (from the step that computed δ^{l})"
-    if step.kind == "nabla_w":
-        return f"a^{l - 1}_{k + 1} = {_n(r[f'a^{l - 1}'][k, 0])}, δ^{l}_{J} = {_n(r[f'delta^{l}'][j, 0])}"
-    if step.kind in ("update_w", "update_b"):
-        p = "w" if step.kind == "update_w" else "b"
-        c = k if p == "w" else 0
-        sub = _sub(j, k) if p == "w" else str(J)
-        return (f"{p}^{l}_{sub} = {_n(r[f'{p}^{l}'][j, c])}, η = {_n(r['eta'])}, m = {_n(r['m'])}, "
-                f"Σ ∂C/∂{p}^{l}_{sub} = {_n(r[f'sum_nabla_{p}^{l}'][j, c])}")
-    raise ValueError(f"Unknown step kind {step.kind!r}.")
-
-
 def _latex_numbers(step: Step, t: Target) -> str:
     """The app's scalar formula with numbers (``Step.latex_numbers``), minus its result."""
     if step.kind == "input":
@@ -329,8 +212,9 @@ def hints(step: Step, target: Target) -> list[Hint]:
     if target.step_index != step.index or target.kind != step.kind:
         raise ValueError(f"The target belongs to step {target.step_index} ({target.kind}), "
                          f"not step {step.index} ({step.kind}).")
-    return [Hint("formula", _formula(step, target), step.latex("scalar")),
-            Hint("numbers", "Plug in: " + _numbers(step, target), _latex_numbers(step, target))]
+    op, j, k = step.op, target.j, target.k
+    return [Hint("formula", op.formula_text(step.at, j, k, note=True), step.latex("scalar")),
+            Hint("numbers", "Plug in: " + op.ask(step, j, k), _latex_numbers(step, target))]
 
 
 # ---- score ----------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 * ``train(net, data, epochs, mini_batch_size, eta, seed=None, rng=None, callback=None,
   stop_at=None)`` — a thin wrapper over ``Network.SGD``; returns the per-epoch history
   ``[{"epoch", "cost", "accuracy"}, ...]`` (cost: mean over ``data``; accuracy: fraction of
-  ``data`` on the right side of 0.5).
+  ``data`` on the right side of the activation's midpoint: 0.5 for sigmoid, 0 for tanh).
+  Labels 0 and 1 are trained towards the activation's targets (``label_targets``: −1 and
+  1 for tanh, whose outputs lie in (−1, 1)).
 * ``decision_grid(net, bounds, resolution)`` — the network's output over a grid, from one
   batched ``feedforward`` of every grid point (no Python loop over points).
 * ``RECIPES`` — settings that train each dataset to at least 95 % training accuracy,
@@ -38,6 +40,7 @@ from typing import Callable
 import numpy as np
 
 from nnviz.lessons.datasets import as_arrays, make_dataset
+from nnviz.engine.text import excerpt
 from nnviz.engine.network import Network
 
 Array = np.ndarray
@@ -64,6 +67,20 @@ def _whole(value, what: str, low: int, high: int) -> int:
     if not ok:
         raise ValueError(f"{what} must be a whole number from {low} to {high}; got {value!r}.")
     return int(value)
+
+
+def label_targets(data, activation) -> list:
+    """``data`` with each label y (0 or 1) replaced by the activation's target for it
+    (``activation.targets``: 0/1 for sigmoid and ReLU, −1/1 for tanh); ValueError names
+    the first example whose label is neither 0 nor 1."""
+    targets = activation.targets
+    out = []
+    for i, (x, y) in enumerate(data, start=1):
+        y = np.asarray(y, dtype=float)
+        if y.size != 1 or float(y.reshape(-1)[0]) not in (0.0, 1.0):
+            raise ValueError(f"Example {i}: a label must be 0 or 1; got {excerpt(y.ravel().tolist())}.")
+        out.append((x, np.full_like(y, targets[int(y.reshape(-1)[0])])))
+    return out
 
 
 def train(net: Network, data, epochs: int, mini_batch_size: int, eta: float,
@@ -96,7 +113,8 @@ def train(net: Network, data, epochs: int, mini_batch_size: int, eta: float,
             return False
         return None
 
-    return net.SGD(list(data), epochs, mini_batch_size, float(eta), rng=rng, callback=after_epoch)
+    data = label_targets(data, net.activation) if net.sizes[-1] == 1 else list(data)
+    return net.SGD(data, epochs, mini_batch_size, float(eta), rng=rng, callback=after_epoch)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Plotly figures for training: the decision boundary over the data, and the loss curve.
 
 * ``decision_boundary_figure(net, data=None, resolution=80, bounds=None)`` — a heatmap of
-  the network's output a(x) over the plane (0 blue … 1 red), the a = 0.5 contour, and
-  the data points coloured by label.
+  the network's output a(x) over the plane, spanning the activation's two class targets
+  (sigmoid 0 blue … 1 red, tanh −1 … 1), the contour at their midpoint (0.5, or 0 for
+  tanh), and the data points coloured by label (0 or 1).
 * ``training_curve_figure(history)`` — mean cost and accuracy per epoch.
 """
 from __future__ import annotations
@@ -21,26 +22,28 @@ from nnviz.lessons.training import DEFAULT_BOUNDS, data_bounds, decision_grid
 
 def decision_boundary_figure(net: Network, data=None, resolution: int = 80, bounds=None,
                              title: str | None = None) -> go.Figure:
-    """The output heatmap, its 0.5 contour and (if given) the labelled data points.
+    """The output heatmap, its midpoint contour and (if given) the labelled data points.
 
     ``bounds`` defaults to the data's extent plus a margin, or ``DEFAULT_BOUNDS``.
     """
     if bounds is None:
         bounds = data_bounds(data) if data else DEFAULT_BOUNDS
     xs, ys, Z = decision_grid(net, bounds, resolution)
+    low, high = net.activation.targets
+    mid = net.activation.midpoint
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(x=xs, y=ys, z=Z, zmin=0.0, zmax=1.0, colorscale=[list(c) for c in HEAT_SCALE],
+    fig.add_trace(go.Heatmap(x=xs, y=ys, z=Z, zmin=low, zmax=high, colorscale=[list(c) for c in HEAT_SCALE],
                              colorbar=dict(title="output a"), name="output",
                              hovertemplate="x₁=%{x:.3f}<br>x₂=%{y:.3f}<br>a=%{z:.3f}<extra></extra>"))
-    if float(Z.min()) < 0.5 < float(Z.max()):
-        fig.add_trace(go.Contour(x=xs, y=ys, z=Z, contours=dict(start=0.5, end=0.5, size=1,
+    if float(Z.min()) < mid < float(Z.max()):
+        fig.add_trace(go.Contour(x=xs, y=ys, z=Z, contours=dict(start=mid, end=mid, size=1,
                                                                 coloring="none"),
                                  line=dict(color="black", width=2), showscale=False,
-                                 name="boundary a = 0.5", hoverinfo="skip", showlegend=True))
+                                 name=f"boundary a = {mid:g}", hoverinfo="skip", showlegend=True))
     if data:
         X, Y = as_arrays(data)
-        labels = (Y[0] >= 0.5).astype(int)
-        predicted = (net.feedforward(X)[0] >= 0.5).astype(int)
+        labels = (Y[0] >= 0.5).astype(int)  # labels 0/1 (or targets −1/1): class 1 at y ≥ 0.5
+        predicted = (net.feedforward(X)[0] >= mid).astype(int)
         for c in (0, 1):
             pick = labels == c
             wrong = predicted[pick] != c

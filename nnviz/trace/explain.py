@@ -1,11 +1,11 @@
 """A worked example of one backprop call, as Markdown with LaTeX (``python -m nnviz explain``)."""
 from __future__ import annotations
 
-import numpy as np
 
 from nnviz.trace.numfmt import bmatrix, fmt
 from nnviz.trace.seed_source import SOURCES
 from nnviz.trace.record import Trace
+from nnviz.trace.table import update_rows
 
 PHASE_HEADINGS = {"forward": "Forward pass", "backward": "Backward pass", "update": "The update"}
 
@@ -48,12 +48,12 @@ def explain_markdown(trace: Trace, title: str = "", sig: int = 9) -> str:
                 "```python", code, "```"]
         if s.code.note:
             out += ["", f"*{s.code.note}*"]
-    out += ["", "## Weights before and after", "", "| weight | name | before | gradient | after |",
-            "|---|---|---|---|---|"]
+    out += ["", "## Weights and biases before and after", "",
+            "| parameter | name | before | gradient Σ∂C/∂· | after |", "|---|---|---|---|---|"]
     names = weight_names(trace.sizes)
-    sums = [s.reads[f"sum_nabla_w^{s.layer}"] for s in trace.steps if s.kind == "update_w"]
-    for l, (old, g, new) in enumerate(zip(trace.weights, sums, trace.new_weights), start=1):
-        for j, k in np.ndindex(old.shape):
-            out.append(f"| w^{l}_{j+1}{k+1} | {names[(l, j, k)]} | {fmt(old[j, k], sig)} | "
-                       f"{fmt(g[j, k], sig)} | {fmt(new[j, k], sig)} |")
+    for r in update_rows(trace, sig):
+        l, j, k = r["l"], r["j"], r["k"]
+        sym = f"{r['p']}^{l}_{j}{k or ''}"
+        name = names[(l, j - 1, k - 1)] if k else ""
+        out.append(f"| {sym} | {name} | {r['before']} | {r['gradient']} | {r['after']} |")
     return "\n".join(out) + "\n"

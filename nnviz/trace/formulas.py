@@ -1,15 +1,21 @@
-"""LaTeX for each step: symbolic and with the step's numbers, as a matrix or for one neuron.
+"""LaTeX for each operation: symbolic, and with a step's numbers, as a matrix or for one neuron.
 
-``render(step, view, numbers, j, k, sig)``; ``view`` is "matrix" (whole layers) or
-"scalar" (neuron j of the step's layer, and neuron k of the layer before for weights).
-Only display arithmetic happens here (sigma'(z) for the output-error line); every value
-shown comes from the step.
+One pair of builders per operation of ``nnviz.trace.ops.OPS`` (which names them):
+
+* ``sym_<op>(at, view)`` — the formula in symbols at ``at`` (layer l of output layer L,
+  the network's activation and cost; see ``ops.At``);
+* ``num_<op>(step, view, j, k, sig)`` — the same with the step's numbers filled in,
+  rounded by ``numfmt.fmt`` to ``sig`` digits; ``view`` is "matrix" (whole layers) or
+  "scalar" (neuron j of the step's layer, and neuron k of the layer before for weights).
+
+The activation's symbols come from the ``Activation`` itself (``latex``, ``prime_latex``).
+Only display arithmetic happens here (the activation's slope in the output-error line);
+every other value shown comes from the step.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from nnviz.engine.functions import get_activation
 from nnviz.trace.numfmt import bmatrix, fmt, fmt_term
 
 
@@ -17,122 +23,185 @@ def _s(v, sig):
     return fmt(v, sig, latex=True)
 
 
-def _prime_symbol(act) -> str:
-    return {"sigmoid": r"\sigma'", "tanh": r"\tanh'", "relu": r"\operatorname{ReLU}'"}[act.name]
+def _M(a, sig, t=False):
+    return bmatrix(a, sig, transpose=t)
 
 
-def symbolic(kind: str, l: int, L: int, view: str, act_name: str, cost: str) -> str:
-    act = get_activation(act_name)
-    S, P = act.latex, _prime_symbol(act)
-    if view == "scalar":
-        table = {
-            "input": r"a^{0}_j = x_j",
-            "z": rf"z^{{{l}}}_j = \sum_k w^{{{l}}}_{{jk}}\, a^{{{l-1}}}_k + b^{{{l}}}_j",
-            "a": rf"a^{{{l}}}_j = {S}(z^{{{l}}}_j)",
-            "sp": rf"{P}(z^{{{l}}}_j)",
-            "nabla_b": rf"\frac{{\partial C}}{{\partial b^{{{l}}}_j}} = \delta^{{{l}}}_j",
-            "nabla_w": rf"\frac{{\partial C}}{{\partial w^{{{l}}}_{{jk}}}} = a^{{{l-1}}}_k\, \delta^{{{l}}}_j",
-            "update_w": rf"w^{{{l}}}_{{jk}} \leftarrow w^{{{l}}}_{{jk}} - \frac{{\eta}}{{m}}"
-                        rf"\frac{{\partial C}}{{\partial w^{{{l}}}_{{jk}}}}",
-            "update_b": rf"b^{{{l}}}_j \leftarrow b^{{{l}}}_j - \frac{{\eta}}{{m}}"
-                        rf"\frac{{\partial C}}{{\partial b^{{{l}}}_j}}",
-        }
-        if kind == "delta" and l == L:
-            return (rf"\delta^{{{L}}}_j = a^{{{L}}}_j - y_j" if cost == "cross_entropy"
-                    else rf"\delta^{{{L}}}_j = (a^{{{L}}}_j - y_j)\, {P}(z^{{{L}}}_j)")
-        if kind == "delta":
-            return (rf"\delta^{{{l}}}_j = \Big(\sum_i w^{{{l+1}}}_{{ij}}\, \delta^{{{l+1}}}_i\Big)"
-                    rf"\, {P}(z^{{{l}}}_j)")
-        return table[kind]
-    table = {
-        "input": r"a^{0} = x",
-        "z": rf"z^{{{l}}} = w^{{{l}}} a^{{{l-1}}} + b^{{{l}}}",
-        "a": rf"a^{{{l}}} = {S}(z^{{{l}}})",
-        "sp": rf"{P}(z^{{{l}}})" + (rf" = \sigma(z^{{{l}}}) \odot (1-\sigma(z^{{{l}}}))"
-                                     if act.name == "sigmoid" else ""),
-        "nabla_b": rf"\frac{{\partial C}}{{\partial b^{{{l}}}}} = \delta^{{{l}}}",
-        "nabla_w": rf"\frac{{\partial C}}{{\partial w^{{{l}}}}} = \delta^{{{l}}} (a^{{{l-1}}})^T",
-        "update_w": rf"w^{{{l}}} \leftarrow w^{{{l}}} - \frac{{\eta}}{{m}} \sum_x "
-                    rf"\frac{{\partial C_x}}{{\partial w^{{{l}}}}}",
-        "update_b": rf"b^{{{l}}} \leftarrow b^{{{l}}} - \frac{{\eta}}{{m}} \sum_x "
-                    rf"\frac{{\partial C_x}}{{\partial b^{{{l}}}}}",
-    }
-    if kind == "delta" and l == L:
-        return (rf"\delta^{{{L}}} = a^{{{L}}} - y" if cost == "cross_entropy" else
-                rf"\delta^{{{L}}} = \nabla_a C \odot {P}(z^{{{L}}}) = (a^{{{L}}} - y) \odot {P}(z^{{{L}}})")
-    if kind == "delta":
-        return rf"\delta^{{{l}}} = \big((w^{{{l+1}}})^T \delta^{{{l+1}}}\big) \odot {P}(z^{{{l}}})"
-    return table[kind]
+def _out(step, j, k, sig) -> str:
+    v = step.value
+    return _s(v[j, 0] if v.shape[1] == 1 else v[j, k], sig)
 
 
-def numeric(step, view: str = "matrix", j: int = 0, k: int = 0, sig: int = 4) -> str:
-    """The step's formula with its numbers filled in (rounded by ``fmt`` to ``sig`` digits)."""
-    kind, l, L, r, v = step.kind, step.layer, step.output_layer, step.reads, step.value
-    act = get_activation(step.activation)
-    S, P = act.latex, _prime_symbol(act)
-    M = lambda a, t=False: bmatrix(a, sig, transpose=t)  # noqa: E731
+def _e(a, *ix) -> float:
+    return float(np.asarray(a)[ix])
+
+
+# ---- input: a^0 = x -----------------------------------------------------------------------
+def sym_input(at, view):
+    return r"a^{0}_j = x_j" if view == "scalar" else r"a^{0} = x"
+
+
+def num_input(step, view, j, k, sig):
     if view == "matrix":
-        if kind == "input":
-            return rf"a^{{0}} = {M(v)}"
-        if kind == "z":
-            return rf"z^{{{l}}} = {M(r[f'w^{l}'])} {M(r[f'a^{l-1}'])} + {M(r[f'b^{l}'])} = {M(v)}"
-        if kind == "a":
-            return rf"a^{{{l}}} = {S}\left({M(r[f'z^{l}'])}\right) = {M(v)}"
-        if kind == "sp":
-            return rf"{P}\left({M(r[f'z^{l}'])}\right) = {M(v)}"
-        if kind == "delta" and l == L:
-            a, y, z = r[f"a^{L}"], r["y"], r[f"z^{L}"]
-            if step.cost == "cross_entropy":
-                return rf"\delta^{{{L}}} = {M(a)} - {M(y)} = {M(v)}"
-            return (rf"\delta^{{{L}}} = \left({M(a)} - {M(y)}\right) \odot {M(act.prime(z))} = {M(v)}")
-        if kind == "delta":
-            return (rf"\delta^{{{l}}} = \left({M(r[f'w^{l+1}'], True)} {M(r[f'delta^{l+1}'])}\right)"
-                    rf" \odot {M(r[f'sp^{l}'])} = {M(v)}")
-        if kind == "nabla_b":
-            return rf"\frac{{\partial C}}{{\partial b^{{{l}}}}} = {M(v)}"
-        if kind == "nabla_w":
-            return (rf"\frac{{\partial C}}{{\partial w^{{{l}}}}} = {M(r[f'delta^{l}'])}"
-                    rf" {M(r[f'a^{l-1}'], True)} = {M(v)}")
-        if kind in ("update_w", "update_b"):
-            p = "w" if kind == "update_w" else "b"
-            return (rf"{p}^{{{l}}} \leftarrow {M(r[f'{p}^{l}'])} - \frac{{{_s(r['eta'], sig)}}}"
-                    rf"{{{_s(r['m'], sig)}}} {M(r[f'sum_nabla_{p}^{l}'])} = {M(v)}")
-        raise ValueError(f"Unknown step kind {kind!r}.")
+        return rf"a^{{0}} = {_M(step.value, sig)}"
+    return rf"a^{{0}}_{{{j+1}}} = x_{{{j+1}}} = {_out(step, j, k, sig)}"
 
-    # scalar view: neuron j of layer l (k of layer l-1 for weights)
-    e = lambda a, *ix: float(np.asarray(a)[ix])  # noqa: E731
-    t = lambda x: fmt_term(x, sig)  # noqa: E731
-    out = _s(e(v, j, 0) if v.ndim == 2 and v.shape[1] == 1 else e(v, j, k), sig)
-    if kind == "input":
-        return rf"a^{{0}}_{{{j+1}}} = x_{{{j+1}}} = {out}"
-    if kind == "z":
-        w, a, b = r[f"w^{l}"], r[f"a^{l-1}"], r[f"b^{l}"]
-        terms = " + ".join(rf"{t(w[j, i])} \cdot {t(a[i, 0])}" for i in range(w.shape[1]))
-        return rf"z^{{{l}}}_{{{j+1}}} = {terms} + {t(b[j, 0])} = {out}"
-    if kind == "a":
-        return rf"a^{{{l}}}_{{{j+1}}} = {S}({_s(r[f'z^{l}'][j, 0], sig)}) = {out}"
-    if kind == "sp":
-        return rf"{P}(z^{{{l}}}_{{{j+1}}}) = {P}({_s(r[f'z^{l}'][j, 0], sig)}) = {out}"
-    if kind == "delta" and l == L:
-        a, y, z = r[f"a^{L}"][j, 0], r["y"][j, 0], r[f"z^{L}"][j, 0]
-        if step.cost == "cross_entropy":
-            return rf"\delta^{{{L}}}_{{{j+1}}} = {_s(a, sig)} - {t(y)} = {out}"
-        return (rf"\delta^{{{L}}}_{{{j+1}}} = ({_s(a, sig)} - {t(y)}) \cdot "
-                rf"{t(float(act.prime(np.array(z))))} = {out}")
-    if kind == "delta":
-        w, d, sp = r[f"w^{l+1}"], r[f"delta^{l+1}"], r[f"sp^{l}"]
-        terms = " + ".join(rf"{t(w[i, j])} \cdot {t(d[i, 0])}" for i in range(w.shape[0]))
-        return rf"\delta^{{{l}}}_{{{j+1}}} = \big({terms}\big) \cdot {t(sp[j, 0])} = {out}"
-    if kind == "nabla_b":
-        return rf"\frac{{\partial C}}{{\partial b^{{{l}}}_{{{j+1}}}}} = \delta^{{{l}}}_{{{j+1}}} = {out}"
-    if kind == "nabla_w":
-        a, d = r[f"a^{l-1}"][k, 0], r[f"delta^{l}"][j, 0]
-        return (rf"\frac{{\partial C}}{{\partial w^{{{l}}}_{{{j+1}{k+1}}}}} = {t(a)} \cdot {t(d)} = {out}")
-    if kind in ("update_w", "update_b"):
-        p = "w" if kind == "update_w" else "b"
-        col = k if p == "w" else 0
-        sub = f"{j+1}{k+1}" if p == "w" else f"{j+1}"
-        old, g = r[f"{p}^{l}"][j, col], r[f"sum_nabla_{p}^{l}"][j, col]
-        return (rf"{p}^{{{l}}}_{{{sub}}} \leftarrow {_s(old, sig)} - \frac{{{_s(r['eta'], sig)}}}"
-                rf"{{{_s(r['m'], sig)}}} \cdot {t(g)} = {out}")
-    raise ValueError(f"Unknown step kind {kind!r}.")
+
+# ---- z = w a + b ----------------------------------------------------------------------------
+def sym_z(at, view):
+    l = at.l
+    if view == "scalar":
+        return rf"z^{{{l}}}_j = \sum_k w^{{{l}}}_{{jk}}\, a^{{{l-1}}}_k + b^{{{l}}}_j"
+    return rf"z^{{{l}}} = w^{{{l}}} a^{{{l-1}}} + b^{{{l}}}"
+
+
+def num_z(step, view, j, k, sig):
+    l, r = step.layer, step.reads
+    w, a, b = r[f"w^{l}"], r[f"a^{l-1}"], r[f"b^{l}"]
+    if view == "matrix":
+        return rf"z^{{{l}}} = {_M(w, sig)} {_M(a, sig)} + {_M(b, sig)} = {_M(step.value, sig)}"
+    terms = " + ".join(rf"{fmt_term(w[j, i], sig)} \cdot {fmt_term(a[i, 0], sig)}" for i in range(w.shape[1]))
+    return rf"z^{{{l}}}_{{{j+1}}} = {terms} + {fmt_term(b[j, 0], sig)} = {_out(step, j, k, sig)}"
+
+
+# ---- a = f(z) -------------------------------------------------------------------------------
+def sym_a(at, view):
+    l, S = at.l, at.act.latex
+    return rf"a^{{{l}}}_j = {S}(z^{{{l}}}_j)" if view == "scalar" else rf"a^{{{l}}} = {S}(z^{{{l}}})"
+
+
+def num_a(step, view, j, k, sig):
+    l, S, z = step.layer, step.at.act.latex, step.reads[f"z^{step.layer}"]
+    if view == "matrix":
+        return rf"a^{{{l}}} = {S}\left({_M(z, sig)}\right) = {_M(step.value, sig)}"
+    return rf"a^{{{l}}}_{{{j+1}}} = {S}({_s(z[j, 0], sig)}) = {_out(step, j, k, sig)}"
+
+
+# ---- sp = f'(z) ------------------------------------------------------------------------------
+def sym_sp(at, view):
+    l, act = at.l, at.act
+    if view == "scalar":
+        return rf"{act.prime_latex}(z^{{{l}}}_j)"
+    return rf"{act.prime_latex}(z^{{{l}}}) = {act.prime_rule_latex(f'z^{{{l}}}')}"
+
+
+def num_sp(step, view, j, k, sig):
+    l, P, z = step.layer, step.at.act.prime_latex, step.reads[f"z^{step.layer}"]
+    if view == "matrix":
+        return rf"{P}\left({_M(z, sig)}\right) = {_M(step.value, sig)}"
+    return rf"{P}(z^{{{l}}}_{{{j+1}}}) = {P}({_s(z[j, 0], sig)}) = {_out(step, j, k, sig)}"
+
+
+# ---- output error delta^L ----------------------------------------------------------------------
+def sym_delta_out(at, view):
+    L, P = at.L, at.act.prime_latex
+    if view == "scalar":
+        return (rf"\delta^{{{L}}}_j = a^{{{L}}}_j - y_j" if at.cost.cancels_prime
+                else rf"\delta^{{{L}}}_j = (a^{{{L}}}_j - y_j)\, {P}(z^{{{L}}}_j)")
+    return (rf"\delta^{{{L}}} = a^{{{L}}} - y" if at.cost.cancels_prime else
+            rf"\delta^{{{L}}} = \nabla_a C \odot {P}(z^{{{L}}}) = (a^{{{L}}} - y) \odot {P}(z^{{{L}}})")
+
+
+def num_delta_out(step, view, j, k, sig):
+    L, r, act = step.layer, step.reads, step.at.act
+    a, y, z = r[f"a^{L}"], r["y"], r[f"z^{L}"]
+    cancels = step.at.cost.cancels_prime
+    if view == "matrix":
+        if cancels:
+            return rf"\delta^{{{L}}} = {_M(a, sig)} - {_M(y, sig)} = {_M(step.value, sig)}"
+        return (rf"\delta^{{{L}}} = \left({_M(a, sig)} - {_M(y, sig)}\right) \odot "
+                rf"{_M(act.prime(z), sig)} = {_M(step.value, sig)}")
+    out = _out(step, j, k, sig)
+    if cancels:
+        return rf"\delta^{{{L}}}_{{{j+1}}} = {_s(a[j, 0], sig)} - {fmt_term(y[j, 0], sig)} = {out}"
+    return (rf"\delta^{{{L}}}_{{{j+1}}} = ({_s(a[j, 0], sig)} - {fmt_term(y[j, 0], sig)}) \cdot "
+            rf"{fmt_term(float(act.prime(np.array(z[j, 0]))), sig)} = {out}")
+
+
+# ---- hidden error delta^l ---------------------------------------------------------------------
+def sym_delta(at, view):
+    l, P = at.l, at.act.prime_latex
+    if view == "scalar":
+        return (rf"\delta^{{{l}}}_j = \Big(\sum_i w^{{{l+1}}}_{{ij}}\, \delta^{{{l+1}}}_i\Big)"
+                rf"\, {P}(z^{{{l}}}_j)")
+    return rf"\delta^{{{l}}} = \big((w^{{{l+1}}})^T \delta^{{{l+1}}}\big) \odot {P}(z^{{{l}}})"
+
+
+def num_delta(step, view, j, k, sig):
+    l, r = step.layer, step.reads
+    w, d, sp = r[f"w^{l+1}"], r[f"delta^{l+1}"], r[f"sp^{l}"]
+    if view == "matrix":
+        return (rf"\delta^{{{l}}} = \left({_M(w, sig, True)} {_M(d, sig)}\right)"
+                rf" \odot {_M(sp, sig)} = {_M(step.value, sig)}")
+    terms = " + ".join(rf"{fmt_term(w[i, j], sig)} \cdot {fmt_term(d[i, 0], sig)}" for i in range(w.shape[0]))
+    return rf"\delta^{{{l}}}_{{{j+1}}} = \big({terms}\big) \cdot {fmt_term(sp[j, 0], sig)} = {_out(step, j, k, sig)}"
+
+
+# ---- gradients ----------------------------------------------------------------------------------
+def _dC(p, l, sub="", x=""):
+    return rf"\frac{{\partial C{x}}}{{\partial {p}^{{{l}}}{sub}}}"
+
+
+def sym_nabla_b(at, view):
+    l = at.l
+    return (rf"{_dC('b', l, '_j')} = \delta^{{{l}}}_j" if view == "scalar"
+            else rf"{_dC('b', l)} = \delta^{{{l}}}")
+
+
+def num_nabla_b(step, view, j, k, sig):
+    l = step.layer
+    if view == "matrix":
+        return rf"{_dC('b', l)} = {_M(step.value, sig)}"
+    return rf"{_dC('b', l, f'_{{{j+1}}}')} = \delta^{{{l}}}_{{{j+1}}} = {_out(step, j, k, sig)}"
+
+
+def sym_nabla_w(at, view):
+    l = at.l
+    return (rf"{_dC('w', l, '_{jk}')} = a^{{{l-1}}}_k\, \delta^{{{l}}}_j" if view == "scalar"
+            else rf"{_dC('w', l)} = \delta^{{{l}}} (a^{{{l-1}}})^T")
+
+
+def num_nabla_w(step, view, j, k, sig):
+    l, r = step.layer, step.reads
+    a, d = r[f"a^{l-1}"], r[f"delta^{l}"]
+    if view == "matrix":
+        return rf"{_dC('w', l)} = {_M(d, sig)} {_M(a, sig, True)} = {_M(step.value, sig)}"
+    return (rf"{_dC('w', l, f'_{{{j+1}{k+1}}}')} = {fmt_term(a[k, 0], sig)} \cdot "
+            rf"{fmt_term(d[j, 0], sig)} = {_out(step, j, k, sig)}")
+
+
+# ---- the update -----------------------------------------------------------------------------------
+def _sym_update(p, at, view):
+    l = at.l
+    if view == "scalar":
+        sub = "_{jk}" if p == "w" else "_j"
+        return (rf"{p}^{{{l}}}{sub} \leftarrow {p}^{{{l}}}{sub} - \frac{{\eta}}{{m}}"
+                rf"\sum_x {_dC(p, l, sub, '_x')}")
+    return rf"{p}^{{{l}}} \leftarrow {p}^{{{l}}} - \frac{{\eta}}{{m}} \sum_x {_dC(p, l, '', '_x')}"
+
+
+def _num_update(p, step, view, j, k, sig):
+    l, r = step.layer, step.reads
+    old, g = r[f"{p}^{l}"], r[f"sum_nabla_{p}^{l}"]
+    rate = rf"\frac{{{_s(r['eta'], sig)}}}{{{_s(r['m'], sig)}}}"
+    if view == "matrix":
+        return rf"{p}^{{{l}}} \leftarrow {_M(old, sig)} - {rate} {_M(g, sig)} = {_M(step.value, sig)}"
+    col, sub = (k, f"{j+1}{k+1}") if p == "w" else (0, f"{j+1}")
+    return (rf"{p}^{{{l}}}_{{{sub}}} \leftarrow {_s(old[j, col], sig)} - {rate} \cdot "
+            rf"{fmt_term(g[j, col], sig)} = {_out(step, j, k, sig)}")
+
+
+def sym_update_w(at, view):
+    return _sym_update("w", at, view)
+
+
+def sym_update_b(at, view):
+    return _sym_update("b", at, view)
+
+
+def num_update_w(step, view, j, k, sig):
+    return _num_update("w", step, view, j, k, sig)
+
+
+def num_update_b(step, view, j, k, sig):
+    return _num_update("b", step, view, j, k, sig)

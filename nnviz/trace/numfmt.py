@@ -10,6 +10,20 @@ import math
 
 import numpy as np
 
+_SUP = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
+def sup(n: int) -> str:
+    """``n`` as Unicode superscript digits, for layer indices in plain text (z¹, δ²)."""
+    return str(n).translate(_SUP)
+
+
+def sub(j: int, k: int | None = None) -> str:
+    """The 1-based subscript of entry (j, k) (0-based): "2", "21", or "10,3" past 9."""
+    if k is None:
+        return str(j + 1)
+    return f"{j + 1}{k + 1}" if j < 9 and k < 9 else f"{j + 1},{k + 1}"
+
 
 def fmt(v: float, sig: int = 4, latex: bool = False) -> str:
     """``v`` rounded to ``sig`` significant digits, as text (or LaTeX)."""

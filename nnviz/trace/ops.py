@@ -1,22 +1,32 @@
-"""What each kind of operation in a backprop call *is*: its seed code, its names, its words.
+"""The table of operations: every kind of step in a backprop call, declared once.
 
-One ``OpKind`` per operation of the seed's ``backprop`` (and the update of
-``update_mini_batch``).  Values are named ``"sym^l"`` (``"w^2"``, ``"delta^1"``,
-``"nabla_w^2"``) or plainly (``"y"``, ``"eta"``, ``"m"``); ``sp^l`` is sigma'(z^l).
+``OPS`` holds one ``Op`` per operation of the seed's ``backprop`` and ``update_mini_batch``:
+what it reads and writes, its phase, its title and explanation (templates), its symbolic
+and numeric LaTeX (``nnviz.trace.formulas``), the seed lines it runs, and what predict
+mode asks about it (the entry's names, the formula hint, the numbers hint from
+``nnviz.trace.asks``).  Everything else (``Step``, the graph, predict mode, the exports)
+looks an entry up with ``op_for(kind, l, L)``; a new operation is one new entry here.
+
+Values are named ``"sym^l"`` (``"w^2"``, ``"delta^1"``, ``"nabla_w^2"``) or plainly
+(``"y"``, ``"eta"``, ``"m"``); ``sp^l`` is the activation's slope f'(z^l).
+
+Templates are ``str.format`` strings over ``At.words(j, k)``: ``{l}``, ``{L}``, ``{lm}`` (l−1),
+``{lp}`` (l+1), superscripts ``{ls}``, ``{lms}``, ``{lps}``; the activation's own ``{S}``
+(σ, tanh, ReLU), ``{P}`` (σ′, tanh′, ReLU′; ``{PL}`` in LaTeX), ``{A}`` (its name in words), ``{fn}``; the entry
+``{s}`` (subscript "1" or "12"), ``{J}``, ``{K}`` (1-based), ``{rule}`` (the slope at z^l_s
+written out), and the cost's ``{cost_words}`` and ``{delta_rhs}``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
+from nnviz.engine.functions import Activation, Cost, get_activation, get_cost
+from nnviz.trace import asks, formulas
+from nnviz.trace.numfmt import sub, sup
 from nnviz.trace.seed_source import find_lines
 
 PHASES = ("forward", "backward", "update")
-_SUP = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
-
-
-def sup(n: int) -> str:
-    """``n`` as Unicode superscript digits, for layer indices in plain text (z¹, δ²)."""
-    return str(n).translate(_SUP)
 
 
 @dataclass(frozen=True)
@@ -36,131 +46,228 @@ class CodeRef:
     note: str = ""
 
 
-def _ref(source, fragments, expr, args, note=""):
-    return CodeRef(source, find_lines(source, fragments), expr, args, note)
+@dataclass(frozen=True)
+class At:
+    """Where an operation runs: layer ``l`` of a network whose output layer is ``L``, under
+    activation ``act`` and cost ``cost`` (names are looked up)."""
+
+    l: int
+    L: int
+    act: Activation
+    cost: Cost
+
+    @classmethod
+    def of(cls, l: int, L: int, activation, cost) -> "At":
+        return cls(l, L, get_activation(activation), get_cost(cost))
+
+    def words(self, j: int = 0, k: int | None = None) -> dict:
+        """The fields every template may use (see the module docstring)."""
+        l, L, act, s = self.l, self.L, self.act, sub(j, k)
+        J, P = j + 1, act.prime_symbol
+        return {
+            "l": l, "L": L, "lm": l - 1, "lp": l + 1, "ls": sup(l), "lms": sup(l - 1), "lps": sup(l + 1),
+            "S": act.symbol, "P": P, "PL": act.prime_latex, "A": act.words, "fn": act.fn_text, "s": s, "J": J,
+            "K": (k or 0) + 1, "rule": act.prime_rule(f"z^{l}_{s}"),
+            "cost_words": self.cost.delta_words.format(P=P),
+            "delta_rhs": (f"a^{L}_{J} − y_{J}" if self.cost.cancels_prime
+                          else f"(a^{L}_{J} − y_{J}) · {P}(z^{L}_{J})"),
+            "delta_note": f" ({P} cancels with the cross-entropy cost)" if self.cost.cancels_prime else "",
+            "neg": "-1" if l == L else "-l", "prev": "activations[-2]" if l == L else "activations[-l-1]",
+            "output_note": " This is the network's output." if l == L else "",
+        }
 
 
-def code_ref(kind: str, l: int, L: int, cost: str, activation: str = "sigmoid") -> CodeRef:
-    """The seed lines that operation ``kind`` at layer ``l`` (of output layer L) runs."""
-    ref = _code_ref(kind, l, L, cost)
-    if activation != "sigmoid" and kind in ("a", "sp", "delta") and not ref.note:
-        name = {"tanh": "tanh", "relu": "ReLU"}.get(activation, activation)
-        return CodeRef(ref.source, ref.lines, ref.expr, ref.args,
-                       f"nnviz runs {name} (and its derivative) where the seed writes sigmoid (sigmoid_prime).")
-    return ref
+@dataclass(frozen=True)
+class Seed:
+    """The seed fragment an operation runs: lines found by ``fragments`` in ``source``,
+    ``expr`` evaluated with ``args`` (templates, keys and values)."""
+
+    source: str
+    fragments: tuple
+    expr: str
+    args: dict
 
 
-def _code_ref(kind: str, l: int, L: int, cost: str) -> CodeRef:
-    out = l == L
-    if kind == "input":
-        return _ref("backprop", ("activation = x", "activations = [x]"), "x", {"x": "x"})
-    if kind == "z":
-        return _ref("backprop", ("z = np.dot(w, activation)+b", "zs.append(z)"),
-                    "np.dot(w, activation)+b", {"w": f"w^{l}", "activation": f"a^{l-1}", "b": f"b^{l}"})
-    if kind == "a":
-        return _ref("backprop", ("activation = sigmoid(z)", "activations.append(activation)"),
-                    "sigmoid(z)", {"z": f"z^{l}"})
-    if kind == "delta" and out:
-        note = ("" if cost == "quadratic" else
-                "With the cross-entropy cost this line becomes delta = a - y "
-                "(Nielsen's network2: CrossEntropyCost.delta); sigma'(z) cancels.")
-        return _ref("backprop", ("delta = self.cost_derivative", "sigmoid_prime(zs[-1])"),
-                    "self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])",
-                    {"activations[-1]": f"a^{L}", "y": "y", "zs[-1]": f"z^{L}"}, note)
-    if kind == "sp":
-        return _ref("backprop", ("z = zs[-l]", "sp = sigmoid_prime(z)"), "sigmoid_prime(z)",
-                    {"z": f"z^{l}"})
-    if kind == "delta":
-        return _ref("backprop", ("delta = np.dot(self.weights[-l+1]",),
-                    "np.dot(self.weights[-l+1].transpose(), delta) * sp",
-                    {"self.weights[-l+1]": f"w^{l+1}", "delta": f"delta^{l+1}", "sp": f"sp^{l}"})
-    if kind == "nabla_b":
-        return _ref("backprop", ("nabla_b[-1] = delta" if out else "nabla_b[-l] = delta",),
-                    "delta", {"delta": f"delta^{l}"})
-    if kind == "nabla_w":
-        prev = "activations[-2]" if out else "activations[-l-1]"
-        return _ref("backprop", ("nabla_w[-1] = np.dot" if out else "nabla_w[-l] = np.dot",),
-                    f"np.dot(delta, {prev}.transpose())", {"delta": f"delta^{l}", prev: f"a^{l-1}"})
-    if kind == "update_w":
-        return _ref("update_mini_batch", ("self.weights = [w-", "for w, nw in zip"),
-                    "w-(eta/len(mini_batch))*nw",
-                    {"w": f"w^{l}", "eta": "eta", "len(mini_batch)": "m", "nw": f"sum_nabla_w^{l}"})
-    if kind == "update_b":
-        return _ref("update_mini_batch", ("self.biases = [b-", "for b, nb in zip"),
-                    "b-(eta/len(mini_batch))*nb",
-                    {"b": f"b^{l}", "eta": "eta", "len(mini_batch)": "m", "nb": f"sum_nabla_b^{l}"})
-    raise ValueError(f"Unknown step kind {kind!r}.")
+@dataclass(frozen=True)
+class Op:
+    """One kind of step.  ``kind``: the name a ``Step`` and the JSON trace carry (output and
+    hidden errors are both "delta"; ``name`` tells them apart).  ``value``: the symbol it
+    writes (``writes`` = value^l).  ``reads``: the engine's local names -> value-name
+    templates.  ``entry``/``entry_latex``/``entry_words``: one entry of its output, for
+    predict mode and hover text; ``rhs``: that entry's formula in plain text; ``hint``:
+    what the formula hint adds.  ``matrix``: the output has a column index k.
+    ``uses_activation``: the seed writes sigmoid here (a note says what nnviz runs)."""
+
+    name: str
+    kind: str
+    phase: str
+    value: str
+    reads: dict
+    title: str
+    explanation: str
+    seed: Seed
+    symbolic: Callable
+    numeric: Callable
+    ask: Callable
+    entry: str
+    entry_latex: str
+    entry_words: str
+    rhs: str
+    hint: str = ""
+    matrix: bool = False
+    uses_activation: bool = False
+    layer0: bool = field(default=False)
+
+    # ---- looked up by Step and everything else --------------------------------------
+    def writes(self, l: int) -> str:
+        return f"{self.value}^{0 if self.layer0 else l}"
+
+    def value_names(self, at: At) -> dict:
+        w = at.words()
+        return {k: v.format(**w) for k, v in self.reads.items()}
+
+    def title_at(self, at: At) -> str:
+        return self.title.format(**at.words())
+
+    def explanation_at(self, at: At) -> str:
+        return self.explanation.format(**at.words())
+
+    def code_at(self, at: At) -> CodeRef:
+        w, sd = at.words(), self.seed
+        args = {k.format(**w): v.format(**w) for k, v in sd.args.items()}
+        frags = tuple(f.format(**w) for f in sd.fragments)
+        note = at.cost.seed_note if self.name == "delta_out" else ""
+        if self.uses_activation and at.act.name != "sigmoid" and not note:
+            note = (f"nnviz runs {at.act.symbol} (and its derivative {at.act.prime_symbol}) where the "
+                    "seed writes sigmoid (sigmoid_prime).")
+        return CodeRef(sd.source, find_lines(sd.source, frags), sd.expr.format(**w), args, note)
+
+    def names(self, at: At, j: int, k: int | None) -> tuple[str, str, str]:
+        """(symbol, latex, description) of entry (j, k) of the output."""
+        w = at.words(j, k)
+        return self.entry.format(**w), self.entry_latex.format(**w), self.entry_words.format(**w)
+
+    def formula_text(self, at: At, j: int, k: int | None, note: bool = False) -> str:
+        """'symbol = formula' for entry (j, k), in plain text (with the hint's note)."""
+        w = at.words(j, k)
+        return f"{self.entry.format(**w)} = {self.rhs.format(**w)}" + (self.hint.format(**w) if note else "")
 
 
-def phase_of(kind: str, l: int) -> str:
-    if kind in ("input", "z", "a"):
-        return "forward"
-    if kind.startswith("update"):
-        return "update"
-    return "backward"
+def _op(name, kind, phase, value, reads, title, explanation, seed, **kw) -> Op:
+    fname = name
+    return Op(name, kind, phase, value, reads, title, " ".join(explanation.split()), seed,
+              getattr(formulas, f"sym_{fname}"), getattr(formulas, f"num_{fname}"),
+              getattr(asks, fname), **kw)
 
 
-def writes_of(kind: str, l: int) -> str:
-    """The name of the value an operation produces."""
-    return {"input": "a^0", "update_w": f"new_w^{l}", "update_b": f"new_b^{l}"}.get(kind, f"{kind}^{l}")
+_BP = "backprop"
+_ENTRY_W = "the weight from neuron {K} of layer {lm} to neuron {J} of layer {l}"
+
+OPS: dict[str, Op] = {op.name: op for op in (
+    _op("input", "input", "forward", "a", {"x": "x"},
+        "Forward · input layer · a⁰ = x",
+        """The input x is the activation of layer 0. backprop keeps every activation in the list
+        `activations` (and every z in `zs`) because the backward pass needs them again.""",
+        Seed(_BP, ("activation = x", "activations = [x]"), "x", {"x": "x"}),
+        entry="a^0_{s}", entry_latex="a^{{0}}_{{{s}}}", entry_words="input {J}, passed on as activation a^0_{s}",
+        rhs="x_{J}", hint=": the input layer passes the input on unchanged.", layer0=True),
+    _op("z", "z", "forward", "z", {"w": "w^{l}", "a_prev": "a^{lm}", "b": "b^{l}"},
+        "Forward · layer {l} · weighted input z{ls}",
+        """Each neuron j of layer {l} adds up its inputs: every activation a{lms}ₖ of the layer
+        before, times the weight w{ls}ⱼₖ on the edge from k to j, plus its own bias b{ls}ⱼ.
+        In matrix form that is one product w{ls}·a{lms} plus b{ls}.""",
+        Seed(_BP, ("z = np.dot(w, activation)+b", "zs.append(z)"), "np.dot(w, activation)+b",
+             {"w": "w^{l}", "activation": "a^{lm}", "b": "b^{l}"}),
+        entry="z^{l}_{s}", entry_latex="z^{{{l}}}_{{{s}}}", entry_words="the weighted input of neuron {J} in layer {l}",
+        rhs="Σ_k w^{l}_{J}k · a^{lm}_k + b^{l}_{J}", hint=" (sum over the neurons k of layer {lm})"),
+    _op("a", "a", "forward", "a", {"z": "z^{l}"},
+        "Forward · layer {l} · activation a{ls}",
+        """Each neuron squashes its weighted input through {A}: a{ls} = {S}(z{ls}), element by
+        element.{output_note}""",
+        Seed(_BP, ("activation = sigmoid(z)", "activations.append(activation)"), "sigmoid(z)", {"z": "z^{l}"}),
+        entry="a^{l}_{s}", entry_latex="a^{{{l}}}_{{{s}}}", entry_words="the activation of neuron {J} in layer {l}",
+        rhs="{S}(z^{l}_{s})", hint=", with {fn}", uses_activation=True),
+    _op("delta_out", "delta", "backward", "delta", {"a": "a^{L}", "y": "y", "z": "z^{L}"},
+        "Backward · output layer {l} · error δ{ls}",
+        """The output error δᴸ = ∂C/∂zᴸ says how fast the cost changes as each output neuron's
+        weighted input changes. {cost_words}""",
+        Seed(_BP, ("delta = self.cost_derivative", "sigmoid_prime(zs[-1])"),
+             "self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])",
+             {"activations[-1]": "a^{L}", "y": "y", "zs[-1]": "z^{L}"}),
+        entry="δ^{l}_{s}", entry_latex="\\delta^{{{l}}}_{{{s}}}", entry_words="the error δ of neuron {J} in layer {l}",
+        rhs="{delta_rhs}", hint="{delta_note}", uses_activation=True),
+    _op("sp", "sp", "backward", "sp", {"z": "z^{l}"},
+        "Backward · layer {l} · slope {P}(z{ls})",
+        """To pass the error back into layer {l} we need the slope of the activation at each
+        neuron's weighted input: {P}(z{ls}), computed from the z{ls} stored in the forward pass.""",
+        Seed(_BP, ("z = zs[-l]", "sp = sigmoid_prime(z)"), "sigmoid_prime(z)", {"z": "z^{l}"}),
+        entry="{P}(z^{l}_{s})", entry_latex="{PL}(z^{{{l}}}_{{{s}}})", entry_words="the slope of the activation at neuron {J} of layer {l}",
+        rhs="{rule}", uses_activation=True),
+    _op("delta", "delta", "backward", "delta", {"w_next": "w^{lp}", "delta_next": "delta^{lp}", "sp": "sp^{l}"},
+        "Backward · layer {l} · error δ{ls}",
+        """The error of neuron j in layer {l} is the errors of layer {lp}, sent back along the same
+        edges they came through (weighted by w{lps}ᵢⱼ, hence the transpose), times the slope
+        {P}(z{ls}ⱼ). The weights used are the ones from the forward pass: nothing has been
+        updated yet.""",
+        Seed(_BP, ("delta = np.dot(self.weights[-l+1]",), "np.dot(self.weights[-l+1].transpose(), delta) * sp",
+             {"self.weights[-l+1]": "w^{lp}", "delta": "delta^{lp}", "sp": "sp^{l}"}),
+        entry="δ^{l}_{s}", entry_latex="\\delta^{{{l}}}_{{{s}}}", entry_words="the error δ of neuron {J} in layer {l}",
+        rhs="(Σ_i w^{lp}_i{J} · δ^{lp}_i) · {P}(z^{l}_{J})",
+        hint=" (sum over the neurons i of layer {lp}; note the index order: column {J} of w^{lp})",
+        uses_activation=True),
+    _op("nabla_b", "nabla_b", "backward", "nabla_b", {"delta": "delta^{l}"},
+        "Backward · layer {l} · bias gradient ∂C/∂b{ls}",
+        "∂C/∂b{ls}ⱼ = δ{ls}ⱼ: a bias shifts z directly, so its gradient is the neuron's error.",
+        Seed(_BP, ("nabla_b[{neg}] = delta",), "delta", {"delta": "delta^{l}"}),
+        entry="∂C/∂b^{l}_{s}", entry_latex="\\frac{{\\partial C}}{{\\partial b^{{{l}}}_{{{s}}}}}",
+        entry_words="the gradient of the bias of neuron {J} in layer {l}", rhs="δ^{l}_{J}"),
+    _op("nabla_w", "nabla_w", "backward", "nabla_w", {"delta": "delta^{l}", "a_prev": "a^{lm}"},
+        "Backward · layer {l} · weight gradient ∂C/∂w{ls}",
+        """∂C/∂w{ls}ⱼₖ = a{lms}ₖ · δ{ls}ⱼ: a weight's gradient is the activation flowing into the
+        edge times the error at the edge's end. For all edges at once this is the outer product
+        δ{ls}·(a{lms})ᵀ; the transpose makes the shapes (n_l×1)·(1×n_(l−1)) fit w{ls}.""",
+        Seed(_BP, ("nabla_w[{neg}] = np.dot",), "np.dot(delta, {prev}.transpose())",
+             {"delta": "delta^{l}", "{prev}": "a^{lm}"}),
+        entry="∂C/∂w^{l}_{s}", entry_latex="\\frac{{\\partial C}}{{\\partial w^{{{l}}}_{{{s}}}}}",
+        entry_words="the gradient of " + _ENTRY_W, rhs="a^{lm}_{K} · δ^{l}_{J}",
+        hint=" (activation at the start of the edge times the error at its end)", matrix=True),
+    _op("update_w", "update_w", "update", "new_w",
+        {"w": "w^{l}", "eta": "eta", "m": "m", "nw": "sum_nabla_w^{l}"},
+        "Update · layer {l} · new weights w{ls}",
+        """Gradient descent: every weight of layer {l} moves a step of size η/m against its
+        gradient (m is the number of examples in the mini-batch). The update happens only now,
+        after backprop has computed every gradient.""",
+        Seed("update_mini_batch", ("self.weights = [w-", "for w, nw in zip"), "w-(eta/len(mini_batch))*nw",
+             {"w": "w^{l}", "eta": "eta", "len(mini_batch)": "m", "nw": "sum_nabla_w^{l}"}),
+        entry="new w^{l}_{s}", entry_latex="w^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
+        entry_words=_ENTRY_W + " after the update", rhs="w^{l}_{s} − (η/m) · Σ_x ∂C_x/∂w^{l}_{s}",
+        hint=" (summed over the mini-batch)", matrix=True),
+    _op("update_b", "update_b", "update", "new_b",
+        {"b": "b^{l}", "eta": "eta", "m": "m", "nb": "sum_nabla_b^{l}"},
+        "Update · layer {l} · new biases b{ls}",
+        "The biases of layer {l} take the same step against their gradient: b ← b − (η/m)·∂C/∂b.",
+        Seed("update_mini_batch", ("self.biases = [b-", "for b, nb in zip"), "b-(eta/len(mini_batch))*nb",
+             {"b": "b^{l}", "eta": "eta", "len(mini_batch)": "m", "nb": "sum_nabla_b^{l}"}),
+        entry="new b^{l}_{s}", entry_latex="b^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
+        entry_words="the bias of neuron {J} in layer {l} after the update",
+        rhs="b^{l}_{s} − (η/m) · Σ_x ∂C_x/∂b^{l}_{s}", hint=" (summed over the mini-batch)"),
+)}
+KINDS = tuple(dict.fromkeys(op.kind for op in OPS.values()))
 
 
-def title_of(kind: str, l: int, L: int) -> str:
-    """A short heading for the step, e.g. 'Forward · layer 1 · weighted input z¹'."""
-    names = {
-        "input": "Forward · input layer · a⁰ = x",
-        "z": f"Forward · layer {l} · weighted input z{sup(l)}",
-        "a": f"Forward · layer {l} · activation a{sup(l)}",
-        "delta": (f"Backward · output layer {l} · error δ{sup(l)}" if l == L
-                  else f"Backward · layer {l} · error δ{sup(l)}"),
-        "sp": f"Backward · layer {l} · slope σ′(z{sup(l)})",
-        "nabla_b": f"Backward · layer {l} · bias gradient ∂C/∂b{sup(l)}",
-        "nabla_w": f"Backward · layer {l} · weight gradient ∂C/∂w{sup(l)}",
-        "update_w": f"Update · layer {l} · new weights w{sup(l)}",
-        "update_b": f"Update · layer {l} · new biases b{sup(l)}",
-    }
-    return names[kind]
+def op_for(kind: str, l: int, L: int) -> Op:
+    """The ``Op`` a step of ``kind`` at layer ``l`` (output layer ``L``) runs."""
+    op = OPS.get(f"{kind}_out") if l == L else None
+    if op is None:
+        op = OPS.get(kind)
+    if op is None or op.kind != kind:
+        raise ValueError(f"Unknown step kind {kind!r}; the kinds are: {', '.join(KINDS)}.")
+    return op
 
 
-def explanation_of(kind: str, l: int, L: int, cost: str, activation: str) -> str:
-    """A plain-language account of the step, in the spirit of the seed's prose."""
-    act = {"sigmoid": "the sigmoid σ", "tanh": "tanh", "relu": "ReLU"}[activation]
-    if kind == "input":
-        return ("The input x is the activation of layer 0. backprop keeps every activation in the "
-                "list `activations` (and every z in `zs`) because the backward pass needs them again.")
-    if kind == "z":
-        return (f"Each neuron j of layer {l} adds up its inputs: every activation a{sup(l-1)}ₖ of the layer "
-                f"before, times the weight w{sup(l)}ⱼₖ on the edge from k to j, plus its own bias b{sup(l)}ⱼ. "
-                f"In matrix form that is one product w{sup(l)}·a{sup(l-1)} plus b{sup(l)}.")
-    if kind == "a":
-        return (f"Each neuron squashes its weighted input through {act}: a{sup(l)} = {act.split()[-1]}(z{sup(l)}), "
-                "element by element." + (" This is the network's output." if l == L else ""))
-    if kind == "delta" and l == L:
-        if cost == "cross_entropy":
-            return ("The output error δᴸ = ∂C/∂zᴸ says how fast the cost changes as each output neuron's "
-                    "weighted input changes. With the cross-entropy cost and sigmoid outputs, the σ′(z) "
-                    "factor cancels and δᴸ is simply a − y.")
-        return ("The output error δᴸ = ∂C/∂zᴸ says how fast the cost changes as each output neuron's "
-                "weighted input changes. By the chain rule it is ∂C/∂a (for C = ½‖a−y‖² that is a − y, "
-                "the seed's cost_derivative) times the slope of the activation σ′(zᴸ).")
-    if kind == "sp":
-        return (f"To pass the error back into layer {l} we need the slope of the activation at each neuron's "
-                f"weighted input: σ′(z{sup(l)}), computed from the z{sup(l)} stored in the forward pass.")
-    if kind == "delta":
-        return (f"The error of neuron j in layer {l} is the errors of layer {l+1}, sent back along the same "
-                f"edges they came through (weighted by w{sup(l+1)}ᵢⱼ, hence the transpose), times the slope "
-                f"σ′(z{sup(l)}ⱼ). The weights used are the ones from the forward pass: nothing has been "
-                "updated yet.")
-    if kind == "nabla_b":
-        return (f"∂C/∂b{sup(l)}ⱼ = δ{sup(l)}ⱼ: a bias shifts z directly, so its gradient is the neuron's error.")
-    if kind == "nabla_w":
-        return (f"∂C/∂w{sup(l)}ⱼₖ = a{sup(l-1)}ₖ · δ{sup(l)}ⱼ: a weight's gradient is the activation flowing into the "
-                f"edge times the error at the edge's end. For all edges at once this is the outer product "
-                f"δ{sup(l)}·(a{sup(l-1)})ᵀ; the transpose makes the shapes ({'n_out'}×1)·(1×{'n_in'}) fit w{sup(l)}.")
-    if kind == "update_w":
-        return (f"Gradient descent: every weight of layer {l} moves a step of size η/m against its "
-                "gradient (m is the number of examples in the mini-batch). The update happens only "
-                "now, after backprop has computed every gradient.")
-    if kind == "update_b":
-        return f"The biases of layer {l} take the same step against their gradient: b ← b − (η/m)·∂C/∂b."
-    raise ValueError(f"Unknown step kind {kind!r}.")
+def op_writing(value: str, l: int, L: int) -> Op | None:
+    """The operation that writes ``value^l`` ("a", "delta", "new_b", ...), if one does."""
+    if value == "a" and l == 0:
+        return OPS["input"]
+    return next((op_for(op.kind, l, L) for op in OPS.values()
+                 if op.value == value and not op.layer0), None)

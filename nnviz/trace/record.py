@@ -10,30 +10,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnviz.trace import formulas
 from nnviz.engine.network import Network, forward_backward
-from nnviz.trace.ops import CodeRef, code_ref, explanation_of, phase_of, title_of, writes_of
+from nnviz.trace.ops import At, CodeRef, Op, op_for
 
 Array = np.ndarray
-
-_ENGINE_READS = {  # engine's local names -> nnviz value names, per kind (l = layer, L = output)
-    "input": lambda l, L: {"x": "x"},
-    "z": lambda l, L: {"w": f"w^{l}", "a_prev": f"a^{l-1}", "b": f"b^{l}"},
-    "a": lambda l, L: {"z": f"z^{l}"},
-    "sp": lambda l, L: {"z": f"z^{l}"},
-    "delta": lambda l, L: ({"a": f"a^{L}", "y": "y", "z": f"z^{L}"} if l == L else
-                           {"w_next": f"w^{l+1}", "delta_next": f"delta^{l+1}", "sp": f"sp^{l}"}),
-    "nabla_b": lambda l, L: {"delta": f"delta^{l}"},
-    "nabla_w": lambda l, L: {"delta": f"delta^{l}", "a_prev": f"a^{l-1}"},
-}
-
 
 @dataclass
 class Step:
     """One operation: what it reads, what it writes, its formula, words and seed line(s).
 
     ``reads`` maps value names ("w^2", "a^1", "y", ...) to arrays with the seed's shapes;
-    ``value`` is the array it produces, named ``writes``.
+    ``value`` is the array it produces, named ``writes``.  ``op`` is its entry in the table
+    of operations (``nnviz.trace.ops.OPS``), ``at`` where it runs (layer, activation, cost).
     """
 
     index: int
@@ -50,22 +38,32 @@ class Step:
     explanation: str = ""
     code: CodeRef | None = None
 
+    @property
+    def op(self) -> Op:
+        """This step's entry in the table of operations."""
+        return op_for(self.kind, self.layer, self.output_layer)
+
+    @property
+    def at(self) -> At:
+        """Where it runs: its layer, the output layer, the activation and cost objects."""
+        return At.of(self.layer, self.output_layer, self.activation, self.cost)
+
     def __post_init__(self):
-        l, L = self.layer, self.output_layer
-        self.writes = self.writes or writes_of(self.kind, l)
-        self.phase = phase_of(self.kind, l)
-        self.title = title_of(self.kind, l, L)
-        self.explanation = explanation_of(self.kind, l, L, self.cost, self.activation)
-        self.code = code_ref(self.kind, l, L, self.cost, self.activation)
+        self.writes = self.writes or self.op.writes(self.layer)
+        self.phase = self.op.phase
+        self.title = self.op.title_at(self.at)
+        self.explanation = self.op.explanation_at(self.at)
+        self.code = self.op.code_at(self.at)
 
     def latex(self, view: str = "matrix") -> str:
         """The formula, symbolic; ``view`` is "matrix" or "scalar"."""
-        return formulas.symbolic(self.kind, self.layer, self.output_layer, view,
-                                 self.activation, self.cost)
+        return self.op.symbolic(self.at, view)
 
     def latex_numbers(self, view: str = "matrix", j: int = 0, k: int = 0, sig: int = 4) -> str:
         """The formula with this step's numbers filled in (neuron j, input k in scalar view)."""
-        return formulas.numeric(self, view, j, k, sig)
+        if view not in ("matrix", "scalar"):
+            raise ValueError(f"view must be 'matrix' or 'scalar'; got {view!r}.")
+        return self.op.numeric(self, view, j, k, sig)
 
     def __repr__(self) -> str:
         return f"Step({self.index}: {self.kind} layer {self.layer} -> {self.writes} {self.value.shape})"
@@ -120,9 +118,11 @@ class Trace:
 
     @property
     def cost_value(self) -> float:
-        """C(a^L, y) for the traced example, before the update."""
-        from nnviz.engine.functions import get_cost
-        return get_cost(self.cost).fn(self.output, self.y)
+        """C(a^L, y) for the traced example, before the update (computed from z^L, exact
+        even when a sigmoid output has rounded to 0 or 1: see ``Cost.fn_z``)."""
+        from nnviz.engine.functions import get_activation, get_cost
+        z = next(s.value for s in self.steps if s.kind == "z" and s.layer == self.output_layer)
+        return get_cost(self.cost).fn_z(z, self.output, self.y, get_activation(self.activation))
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -133,6 +133,12 @@ class Trace:
     def __repr__(self) -> str:
         return (f"Trace(sizes={self.sizes}, {len(self.steps)} steps, activation={self.activation!r}, "
                 f"cost={self.cost!r}, eta={self.eta})")
+
+    def _repr_html_(self) -> str:
+        """A notebook shows a trace as its player (``nnviz.notebook``; imported only when a
+        notebook asks, so the trace layer never loads the drawing and export layers)."""
+        from nnviz.notebook import frame_html
+        return frame_html(self)
 
     def known(self, i: int) -> dict:
         """Every value known once step ``i`` has run: parameters, x, y and each step's output."""
@@ -202,7 +208,7 @@ def trace_backprop(net: Network, x, y, eta: float = 1.0, batch=None) -> Trace:
                   float(eta), weights, biases)
 
     def emit(kind, layer, value, reads):
-        names = _ENGINE_READS[kind](layer, L)
+        names = op_for(kind, layer, L).value_names(At.of(layer, L, net.activation, net.cost))
         trace.steps.append(Step(len(trace.steps), kind, layer, L, trace.activation, trace.cost,
                                 {names[k]: np.array(v) for k, v in reads.items()}, np.array(value)))
 

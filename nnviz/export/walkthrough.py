@@ -1,0 +1,103 @@
+"""The walk-through contract: one backprop call as one JSON-ready dict, for the player.
+
+``walkthrough(trace, theme=..., width=...)`` holds everything the client-side player
+(``nnviz/player/player.js``) draws, so stepping needs no server:
+
+* ``steps[i]``: ``figure`` (plotly JSON of ``step_figure``), ``heading``, ``phase``,
+  ``explanation``, ``code`` (the seed's source as HTML with the running lines marked,
+  from ``nnviz.trace.codeview``), ``tex`` (symbolic: ``{"matrix", "scalar"}``) and
+  ``numbers`` (``{"matrix": str, "scalar": [[str per k] per j]}``: the one-neuron
+  formula for neuron j of the step's layer and input k of the layer before; k has one
+  entry except for weight steps), ``neurons`` ``{"j": n_j, "k": n_k}``;
+* ``update``: the animation figure, its formula, words and the table of every
+  parameter before/after (``nnviz.trace.table.update_rows``).
+
+Every number comes from the trace, formatted by ``nnviz.trace.numfmt.fmt``.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from nnviz.draw.figures import step_figure, update_animation_figure
+from nnviz.trace.codeview import code_html
+from nnviz.trace.numfmt import fmt
+from nnviz.trace.record import Step, Trace
+from nnviz.trace.table import update_rows
+
+FORMAT = "nnviz-walkthrough"
+VERSION = 1
+DEFAULT_TITLE = "nnviz — one backprop call, step by step"
+PHASE_NAMES = {"forward": "Forward", "backward": "Backward", "update": "Update"}
+VIEWS = ("matrix", "scalar")
+# the graph is laid out in px for the width it gets (desktop column / projector column)
+FIG_WIDTH = {"light": 660, "projector": 560}
+CODE_PX = {"light": 13, "projector": 20}
+
+UPDATE_TEX = (r"w^{l} \leftarrow w^{l} - \frac{\eta}{m} \sum_x \frac{\partial C_x}{\partial w^{l}},"
+              r"\qquad b^{l} \leftarrow b^{l} - \frac{\eta}{m} \sum_x \frac{\partial C_x}{\partial b^{l}}")
+UPDATE_TEXT = ("Gradient descent moves every weight and bias a step of size η/m against its "
+               "gradient. The animation slides each parameter from its old value to its new "
+               "one; the table lists them all.")
+
+
+def _figure_json(fig) -> dict:
+    return json.loads(fig.to_json())
+
+
+def neuron_counts(step: Step, sizes: list[int]) -> dict:
+    """How many neurons j (the step's layer) and inputs k (weights only) the one-neuron view has."""
+    n_j = sizes[step.layer] if step.layer < len(sizes) else 1
+    n_k = sizes[step.layer - 1] if step.op.matrix else 1
+    return {"j": n_j, "k": n_k}
+
+
+def describe(trace: Trace) -> str:
+    """One line: sizes, activation, cost, η, x and y."""
+    col = lambda a: "(" + ", ".join(fmt(v) for v in np.ravel(a)) + ")"  # noqa: E731
+    return (f"network {'-'.join(map(str, trace.sizes))} · {trace.activation} · {trace.cost} cost · "
+            f"η = {fmt(trace.eta)} · x = {col(trace.x)} · y = {col(trace.y)}")
+
+
+def step_entry(trace: Trace, i: int, *, theme: str, width: int, height: int | None, sig: int,
+               code: dict) -> dict:
+    """Step ``i`` of ``trace`` as the player draws it (see module doc); ``code`` maps each
+    code panel's HTML to its index (new panels are added)."""
+    s, n = trace[i], len(trace)
+    # "phase_name" and "label" are words the player shows (a notebook host may translate them)
+    counts = neuron_counts(s, trace.sizes)
+    _, _, rest = s.title.partition(" · ")
+    return {
+        "index": i, "phase": s.phase, "phase_name": PHASE_NAMES.get(s.phase, s.phase),
+        "kind": s.kind, "layer": s.layer, "heading": rest or s.title,
+        "label": f"Step {i + 1} of {n}", "explanation": s.explanation,
+        "figure": _figure_json(step_figure(trace, i, theme=theme, width=width, height=height)),
+        "tex": {v: s.latex(v) for v in VIEWS},
+        "numbers": {"matrix": s.latex_numbers("matrix", sig=sig),
+                    "scalar": [[s.latex_numbers("scalar", j, k, sig=sig) for k in range(counts["k"])]
+                               for j in range(counts["j"])]},
+        "neurons": counts,
+        "code": code.setdefault(code_html(s.code.source, s.code.lines, s.code.note,
+                                          CODE_PX.get(theme, 13)), len(code)),
+    }
+
+
+def walkthrough(trace: Trace, *, theme: str = "light", width: int | None = None,
+                height: int | None = None, title: str = DEFAULT_TITLE, sig: int = 4) -> dict:
+    """The whole call as a JSON-ready dict (see module doc); ``width``/``height`` (px) are the
+    graph's size (default: the theme's column width)."""
+    width = width or FIG_WIDTH.get(theme, FIG_WIDTH["light"])
+    code: dict[str, int] = {}
+    steps = [step_entry(trace, i, theme=theme, width=width, height=height, sig=sig, code=code)
+             for i in range(len(trace))]
+    return {
+        "format": FORMAT, "version": VERSION, "title": title, "meta": describe(trace),
+        "theme": theme, "sizes": list(trace.sizes), "views": list(VIEWS),
+        "steps": steps, "code": list(code),
+        "update": {
+            "label": "Update animation", "heading": "The update, animated: press ▶ Play",
+            "phase": "update", "phase_name": PHASE_NAMES["update"],
+            "figure": _figure_json(update_animation_figure(trace, theme=theme, width=width, height=height)),
+            "tex": UPDATE_TEX, "explanation": UPDATE_TEXT, "rows": update_rows(trace)},
+    }

@@ -1,0 +1,256 @@
+// nnviz player: one backprop walk-through (nnviz.export.walkthrough) stepped in the page.
+//
+//   import { render } from "./player.js";
+//   const p = render(el, walkthrough, {step: 0, view: "matrix", projector: false,
+//                                      globalKeys: true, Plotly, katex});
+//   p.go(i); p.step(+1); p.onChange((i, info) => ...); p.current(); p.destroy();
+//
+// Positions 0 .. steps.length-1 are the steps; steps.length is the update animation.
+// Keys (→ / Page Down / Space next, ← / Page Up previous, Home / End) go to the player
+// that has focus; with globalKeys, also to this one when no other player or form field
+// has it.  A step redraws the chart in place (Plotly.react) and re-typesets only the
+// formulas that changed, in one animation frame.  Nothing is fetched.
+
+const KEYS = {ArrowRight: 1, PageDown: 1, " ": 1, ArrowLeft: -1, PageUp: -1};
+const SWIPE_PX = 40;
+
+function h(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+
+function formField(t) {
+  return !!(t && t.closest && t.closest("input, textarea, select, [contenteditable=''], " +
+                                       "[contenteditable='true'], [role='slider'], [role='textbox']"));
+}
+
+// name like "w^1_12" as w<sup>1</sup><sub>12</sub> (DOM nodes, no HTML parsing)
+function paramName(row) {
+  return h("span", {}, row.p, h("sup", {text: String(row.l)}),
+           h("sub", {text: String(row.j) + (row.k ? String(row.k) : "")}));
+}
+
+export function render(el, wt, options = {}) {
+  const Plotly = options.Plotly || window.Plotly;
+  const katex = options.katex || window.katex;
+  const steps = wt.steps, N = steps.length, last = N;
+  const texCache = new Map();
+  const listeners = [];
+  let cur = -1, want = clamp(options.step || 0), frame = 0, shownFig = -1;
+  let view = options.view === "scalar" ? "scalar" : "matrix", j = options.j || 0, k = options.k || 0;
+  const shown = {sym: null, num: null, code: null, expl: null};
+
+  function clamp(i) { i = Math.round(Number(i)); return isNaN(i) ? 0 : Math.max(0, Math.min(last, i)); }
+
+  // ---- DOM ------------------------------------------------------------------------
+  el.textContent = "";
+  const root = h("div", {class: "nnviz-player" + (options.projector ? " nnp-projector" : ""),
+                         tabindex: "0", role: "region", "aria-label": wt.title || "nnviz walk-through"});
+  const badge = h("span", {class: "nnp-badge"});
+  const label = h("strong", {class: "nnp-label", "aria-live": "polite"});
+  const heading = h("span", {class: "nnp-heading"});
+  const btn = (name, text, title, extra) =>
+    h("button", {type: "button", class: "nnp-btn " + (extra || ""), "data-go": name, title, "aria-label": name}, text);
+  const first = btn("First", "First", "First step (Home)"), prev = btn("Previous", "◀ Prev", "Previous (← or Page Up)");
+  const next = btn("Next", "Next ▶", "Next (→, Page Down or Space)", "nnp-primary"), end = btn("Last", "Last", "Last (End)");
+  const scrub = h("input", {type: "range", class: "nnp-scrub", min: "1", max: String(N + 1), step: "1",
+                            "aria-label": "Step", title: "Drag to any step"});
+  const nav = h("nav", {class: "nnp-nav", "aria-label": "Steps"}, first, prev, next, end, scrub);
+  const head = h("div", {class: "nnp-head"}, h("div", {class: "nnp-title"}, badge, label, " · ", heading), nav);
+  const fig = h("div", {class: "nnp-fig", role: "img"});
+  const viewBox = h("div", {class: "nnp-views", role: "group", "aria-label": "Formula view"});
+  const vMatrix = h("button", {type: "button", class: "nnp-view", "data-view": "matrix"}, "Matrix (whole layer)");
+  const vScalar = h("button", {type: "button", class: "nnp-view", "data-view": "scalar"}, "One neuron");
+  const pickJ = h("select", {class: "nnp-pick", "aria-label": "neuron j"});
+  const pickK = h("select", {class: "nnp-pick", "aria-label": "input k"});
+  viewBox.append(vMatrix, vScalar, pickJ, pickK);
+  const sym = h("div", {class: "nnp-tex nnp-sym"}), num = h("div", {class: "nnp-tex nnp-num"});
+  const expl = h("p", {class: "nnp-expl"}), code = h("div", {class: "nnp-code"});
+  const table = h("div", {class: "nnp-table"});
+  const side = h("div", {class: "nnp-side"}, viewBox, sym, num, expl, code, table);
+  root.append(head, h("div", {class: "nnp-cols"}, fig, side));
+  el.append(root);
+
+  // ---- drawing ----------------------------------------------------------------------
+  function tex(target, src, key) {
+    if (shown[key] === src) return;
+    shown[key] = src;
+    let html = texCache.get(src);
+    if (html === undefined) {
+      try {
+        html = katex.renderToString(src, {displayMode: true, throwOnError: false, trust: false, strict: "ignore"});
+      } catch (e) { html = null; }
+      texCache.set(src, html);
+    }
+    if (html === null) target.textContent = src; else target.innerHTML = html;  // KaTeX output of our own LaTeX
+  }
+
+  function options_(select, n, value, name) {
+    if (select.options.length !== n) {
+      select.textContent = "";
+      for (let v = 0; v < n; v++) select.append(h("option", {value: String(v)}, `${name} = ${v + 1}`));
+    }
+    select.value = String(value);
+  }
+
+  function figureFor(i) { return i === last ? wt.update.figure : steps[i].figure; }
+
+  function draw(i) {
+    const s = i === last ? wt.update : steps[i];
+    root.dataset.step = String(i + 1);
+    root.dataset.phase = s.phase;
+    badge.className = "nnp-badge " + s.phase;
+    badge.textContent = s.phase_name;
+    label.textContent = s.label;
+    heading.textContent = s.heading;
+    first.disabled = prev.disabled = i === 0;
+    next.disabled = end.disabled = i === last;
+    scrub.value = String(i + 1);
+    scrub.setAttribute("aria-valuetext", s.label);
+    if (shownFig !== i) {
+      const f = figureFor(i);
+      shownFig = i;
+      fig.setAttribute("aria-label", s.title || s.heading);
+      root.dataset.drawn = "";
+      Plotly.react(fig, {data: f.data, layout: f.layout, frames: f.frames || [],
+                         config: {displayModeBar: false, responsive: false}})
+        .then(() => { if (shownFig === i) { root.dataset.drawn = String(i + 1); announce(i); } });
+    }
+    if (i === last) {
+      viewBox.hidden = true;
+      tex(sym, wt.update.tex, "sym");
+      num.hidden = true;
+      if (!table.firstChild) table.append(updateTable(wt.update.rows));
+      table.hidden = false;
+      code.hidden = true;
+    } else {
+      const n = s.neurons, both = !!(wt.views && wt.views.length > 1);
+      viewBox.hidden = !both || !!options.projector;
+      vMatrix.classList.toggle("nnp-on", view === "matrix");
+      vScalar.classList.toggle("nnp-on", view === "scalar");
+      const scalar = view === "scalar" && s.kind !== "input";
+      pickJ.hidden = !scalar;
+      pickK.hidden = !scalar || n.k < 2;
+      const jj = Math.min(j, n.j - 1), kk = Math.min(k, n.k - 1);
+      if (scalar) { options_(pickJ, n.j, jj, "j"); options_(pickK, n.k, kk, "k"); }
+      tex(sym, s.tex[view === "scalar" ? "scalar" : "matrix"], "sym");
+      num.hidden = !!options.hideNumbers;
+      tex(num, view === "scalar" ? s.numbers.scalar[jj][kk] : s.numbers.matrix, "num");
+      table.hidden = true;
+      code.hidden = false;
+      if (shown.code !== s.code) {
+        shown.code = s.code;
+        code.innerHTML = wt.code[s.code];  // nnviz.trace.codeview's HTML: the seed's source, escaped there
+      }
+      const hl = code.querySelector(".hl");
+      const box = code.querySelector(".nnviz-code");
+      if (hl && box && box.scrollHeight > box.clientHeight) box.scrollTop = hl.offsetTop - box.clientHeight / 3;
+    }
+    if (shown.expl !== s.explanation) { shown.expl = s.explanation; expl.textContent = s.explanation; }
+  }
+
+  function updateTable(rows) {
+    const t = h("table", {class: "nnp-upd"});
+    t.append(h("thead", {}, h("tr", {}, ...["parameter", "before", "gradient Σ∂C/∂·", "after"].map(
+      x => h("th", {text: x})))));
+    const body = h("tbody");
+    for (const r of rows) body.append(h("tr", {}, h("td", {}, paramName(r)), h("td", {text: r.before}),
+                                         h("td", {text: r.gradient}), h("td", {text: r.after})));
+    t.append(body);
+    return t;
+  }
+
+  function announce(i) {
+    root.dispatchEvent(new CustomEvent("nnviz:drawn", {detail: {step: i}, bubbles: true}));
+  }
+
+  function flush() {
+    frame = 0;
+    if (want === cur) return;
+    cur = want;
+    draw(cur);
+    const info = {step: cur, last, view, j, k};
+    for (const cb of listeners) { try { cb(cur, info); } catch (e) { console.error(e); } }
+  }
+
+  function go(i) {
+    want = clamp(i);
+    if (!frame) frame = requestAnimationFrame(flush);
+    return want;
+  }
+
+  function redraw() {  // the view or neuron changed: same step, other formulas
+    if (cur >= 0) draw(cur);
+    for (const cb of listeners) { try { cb(cur, {step: cur, last, view, j, k}); } catch (e) { console.error(e); } }
+  }
+
+  // ---- input ------------------------------------------------------------------------
+  function onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return false;
+    let to = null;
+    if (e.key in KEYS) to = want + KEYS[e.key];
+    else if (e.key === "Home") to = 0;
+    else if (e.key === "End") to = last;
+    if (to === null) return false;
+    e.preventDefault();
+    go(to);
+    return true;
+  }
+  root.addEventListener("keydown", e => {
+    if (formField(e.target) && e.target !== scrub) return;
+    if (e.target.tagName === "BUTTON" && e.key === " ") return;  // Space presses the focused button
+    if (onKey(e)) e.stopPropagation();
+  });
+  function onDocKey(e) {
+    if (root.contains(e.target) || formField(e.target)) return;
+    const a = document.activeElement;
+    if (a && a !== document.body && a.closest && a.closest(".nnviz-player")) return;  // another player has focus
+    if (e.target.closest && e.target.closest("button, a, [role='button'], [role='tab']") && e.key === " ") return;
+    onKey(e);
+  }
+  if (options.globalKeys) document.addEventListener("keydown", onDocKey);
+  nav.addEventListener("click", e => {
+    const b = e.target.closest("button");
+    if (!b) return;
+    const name = b.dataset.go;
+    go(name === "First" ? 0 : name === "Previous" ? want - 1 : name === "Next" ? want + 1 : last);
+  });
+  scrub.addEventListener("input", () => go(Number(scrub.value) - 1));
+  viewBox.addEventListener("click", e => {
+    const b = e.target.closest("button");
+    if (b && b.dataset.view && b.dataset.view !== view) { view = b.dataset.view; redraw(); }
+  });
+  pickJ.addEventListener("change", () => { j = Number(pickJ.value); redraw(); });
+  pickK.addEventListener("change", () => { k = Number(pickK.value); redraw(); });
+  let touch = null;
+  fig.addEventListener("touchstart", e => {
+    if (e.touches.length === 1) touch = {x: e.touches[0].clientX, y: e.touches[0].clientY};
+  }, {passive: true});
+  fig.addEventListener("touchend", e => {
+    if (!touch || !e.changedTouches.length) return;
+    const dx = e.changedTouches[0].clientX - touch.x, dy = e.changedTouches[0].clientY - touch.y;
+    touch = null;
+    if (Math.abs(dx) >= SWIPE_PX && Math.abs(dx) > 1.5 * Math.abs(dy)) go(want + (dx < 0 ? 1 : -1));
+  });
+
+  go(want);
+  flush();  // the first step synchronously: the page shows it without waiting a frame
+  return {
+    go, step: d => go(want + d), current: () => cur, last,
+    view: v => { if (v === "matrix" || v === "scalar") { view = v; redraw(); } return view; },
+    onChange: cb => { listeners.push(cb); return () => listeners.splice(listeners.indexOf(cb), 1); },
+    element: root,
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      document.removeEventListener("keydown", onDocKey);
+      try { Plotly.purge(fig); } catch (e) { /* already gone */ }
+      el.textContent = "";
+    },
+  };
+}
