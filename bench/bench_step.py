@@ -133,9 +133,9 @@ def fix_costs(nets: dict, repeats: int = 7) -> dict:
     import pickle
     import importlib
     import logging
-    logging.disable(logging.WARNING)  # streamlit's "no runtime" warnings when ui/ is imported
+    logging.disable(logging.WARNING)  # streamlit's "no runtime" warnings when nnviz_app is imported
     try:
-        for mod in ("streamlit", "pandas", "ui.panels", "ui.editing", "ui.export_ui", "ui.selfstudy"):
+        for mod in ("streamlit", "pandas", "nnviz_app.panels", "nnviz_app.editing", "nnviz_app.export_ui"):
             try:
                 importlib.import_module(mod)
             except Exception:  # noqa: BLE001 - a module being edited elsewhere: measure without it

@@ -192,7 +192,7 @@ def app_url(base: str, cfg=None) -> str:
     """The app's address for a config (None: the seed preset)."""
     if cfg is None:
         return base + "/"
-    from ui.state import encode_config
+    from nnviz_app.state import encode_config
     return f"{base}/?cfg={encode_config(cfg)}"
 
 
@@ -225,7 +225,7 @@ INIT_JS = r"""
 (() => {
   const nn = window.__nn = {exp: null, t0: null, done: null, parts: null};
   // LaTeX source without whitespace, line breaks (\\) or the gathered wrapper that the app
-  // puts around a long formula (ui.panels.two_lines): the same text however it is wrapped.
+  // puts around a long formula (nnviz_app.panels.two_lines): the same text however it is wrapped.
   const norm = s => s.replace(/\s+/g, '').replace(/\\(begin|end)\{gathered\}/g, '').split('\\\\').join('');
   const has = (sel, pred) => { for (const e of document.querySelectorAll(sel)) if (pred(e.textContent)) return true; return false; };
   const check = () => {

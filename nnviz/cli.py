@@ -1,10 +1,15 @@
-"""The command line: ``python -m nnviz explain --preset mazur`` (see ``--help``).
+"""The command line: ``nnviz explain --preset mazur`` (or ``python -m nnviz ...``; see ``--help``).
 
+``nnviz explain`` and ``nnviz export`` compute here; ``nnviz app`` starts the Streamlit app
+(``streamlit run`` on the installed ``nnviz_app/app.py``, never importing streamlit here).
 Errors are one line on stderr and exit code 2; no traceback.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,7 +47,7 @@ def load_config(preset: str | None, config: str | None) -> tuple[Config, str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m nnviz", description="nnviz: step through one backprop call.")
+    parser = _Parser(prog="nnviz", description="nnviz: step through one backprop call.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ex = sub.add_parser("explain", help="print a worked example of one backprop call (Markdown + LaTeX)")
     src = ex.add_mutually_exclusive_group()
@@ -53,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="significant digits shown (2-15, default 9)")
     ex.set_defaults(run=_explain)
     _add_export(sub)
+    app = sub.add_parser("app", help="start the Streamlit app (Ctrl+C stops it)",
+                         description="Start the Streamlit app (streamlit run on the installed page); any "
+                                     "further options go to streamlit run, e.g. --server.port 8502.")
+    app.set_defaults(run=_app)
     return parser
 
 
@@ -138,13 +147,37 @@ def _export(args) -> str:
     return f"Wrote {out} ({len(data):,} bytes, {args.format}).\n"
 
 
+def app_script() -> Path:
+    """The Streamlit page of the installed ``nnviz_app`` package (found without importing it)."""
+    for package in ("nnviz_app", "streamlit"):
+        if importlib.util.find_spec(package) is None:
+            raise ConfigError(f"The app needs the {package} package, which is not installed: "
+                              "pip install nnviz (or this checkout) installs it.")
+    return Path(importlib.util.find_spec("nnviz_app").origin).parent / "app.py"
+
+
+def _app(args) -> int:
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_args]
+    if os.name == "posix":  # become the server: signals (Ctrl+C, SIGTERM) reach it directly
+        os.execv(sys.executable, command)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:  # Ctrl+C: streamlit got it too and stops
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command != "app" and extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.streamlit_args = extra  # `nnviz app --server.port 8502`: for streamlit run
     try:
         text = args.run(args)
     except (ConfigError, ValueError) as e:
         print(f"{parser.prog} {args.command}: error: {e}", file=sys.stderr)
         return 2
+    if isinstance(text, int):  # `nnviz app`: streamlit's exit code
+        return text
     sys.stdout.write(text)
     return 0

@@ -8,6 +8,7 @@ per session by the ``streamlit_server`` fixture.
 Helpers importable from tests (``from conftest import ...``):
     wait_for_app_run(page, timeout_ms=30_000, settle_ms=100) -> None
     assert_no_streamlit_exception(page) -> None
+    free_port() -> int; health_ok(url) -> bool; stop_process_group(proc) -> None
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def browser_type_launch_args(browser_type_launch_args: Dict[str, Any]) -> Dict[s
 # --------------------------------------------------------------------------
 # Streamlit server
 # --------------------------------------------------------------------------
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -76,7 +77,7 @@ def _app_path() -> Path:
     return Path(env).resolve() if env else REPO_ROOT / "app.py"
 
 
-def _health_ok(url: str) -> bool:
+def health_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as resp:
             return resp.status == 200 and resp.read().strip() == b"ok"
@@ -84,7 +85,7 @@ def _health_ok(url: str) -> bool:
         return False
 
 
-def _stop_process_group(proc: subprocess.Popen) -> None:
+def stop_process_group(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
     try:
@@ -113,7 +114,7 @@ def streamlit_server() -> Iterator[str]:
     if not app.is_file():
         pytest.fail(f"Streamlit app not found: {app} (set NNVIZ_APP to override)")
 
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app),
@@ -160,7 +161,7 @@ def streamlit_server() -> Iterator[str]:
                     f"Command: {' '.join(cmd)}\n--- server output ---\n{server_output()}",
                     pytrace=False,
                 )
-            if _health_ok(health):
+            if health_ok(health):
                 break
             if time.monotonic() > deadline:
                 pytest.fail(
@@ -171,7 +172,7 @@ def streamlit_server() -> Iterator[str]:
             time.sleep(0.25)
         yield base_url
     finally:
-        _stop_process_group(proc)
+        stop_process_group(proc)
         log.close()
         try:
             os.unlink(log.name)

@@ -1,4 +1,4 @@
-"""``python -m nnviz explain``: published figures, JSON round trip, one-line errors (exit 2)."""
+"""``nnviz explain`` (``python -m nnviz explain``): published figures, JSON round trip, one-line errors (exit 2)."""
 from __future__ import annotations
 
 import json
@@ -24,7 +24,12 @@ def run_module(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=60)
 
 
+NAME_SHOWN = 80  # the CLI quotes at most this many characters of a file name it cannot read
 
+
+def name_shown(path: str) -> str:
+    """How an unreadable file's name appears in the message: whole, or its start and '…'."""
+    return f"'{path}'" if len(path) <= NAME_SHOWN else f"'{path[:NAME_SHOWN]}…'"
 
 
 
@@ -63,9 +68,10 @@ def test_explain_json_parses_and_round_trips():
 
 
 def test_error_from_the_real_process_is_one_line(tmp_path):
-    r = run_module("explain", "--config", str(tmp_path / "missing.json"))
+    path = str(tmp_path / "missing.json")  # its length depends on pytest's temporary folder
+    r = run_module("explain", "--config", path)
     assert_one_line_error(r.returncode, r.stdout, r.stderr)
-    assert "missing.json" in r.stderr
+    assert name_shown(path) in r.stderr and "No such file" in r.stderr
 
 
 # ---- in-process ---------------------------------------------------------------------------
@@ -148,7 +154,11 @@ def test_invalid_or_oversized_file(data, needle, tmp_path, capsys):
     assert needle in err
 
 
-def test_missing_file_and_directory(tmp_path, capsys):
-    err = assert_one_line_error(*run_main(["explain", "--config", str(tmp_path / "nope.json")], capsys))
-    assert "nope.json" in err
-    assert_one_line_error(*run_main(["explain", "--config", str(tmp_path)], capsys))
+def test_missing_file_and_directory(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    long_name = "n" * (2 * NAME_SHOWN) + ".json"
+    for path in ("nope.json", long_name, str(tmp_path / "nope.json")):  # short, long, either
+        err = assert_one_line_error(*run_main(["explain", "--config", path], capsys))
+        assert name_shown(path) in err, err
+    assert "…" in name_shown(long_name) and "'nope.json'" in name_shown("nope.json")
+    assert "directory" in assert_one_line_error(*run_main(["explain", "--config", str(tmp_path)], capsys))

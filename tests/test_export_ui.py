@@ -1,4 +1,4 @@
-"""The sidebar's downloads and upload (``ui.export_ui``): AppTest and the callbacks directly."""
+"""The sidebar's downloads and upload (``nnviz_app.export_ui``): AppTest and the callbacks directly."""
 from __future__ import annotations
 
 import io
@@ -15,7 +15,7 @@ from nnviz.export import images as render
 from nnviz.engine.config import MAX_JSON_BYTES, Config
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
-from ui import export_ui
+from nnviz_app import export_ui
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 LABELS = ["Walk-through (HTML, offline)", "Step PNG", "Step SVG", "Steps GIF", "Update GIF", "Trace (JSON)"]

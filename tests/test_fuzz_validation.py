@@ -1,9 +1,9 @@
 """Property-based fuzzing of every parser/validator that user input reaches.
 
 Covered: ``Config.parse`` (arbitrary JSON-like data and near-miss configs), ``Config.from_json``
-(arbitrary text and bytes, > 64 KiB, deep nesting), ``ui.state.from_query`` and
+(arbitrary text and bytes, > 64 KiB, deep nesting), ``nnviz_app.state.from_query`` and
 ``decode_config`` (URL parameters, random base64 / garbage in ``cfg``),
-``ui.editing.parse_sizes`` and ``nnviz.cli.main`` (arbitrary argv, in-process).
+``nnviz_app.editing.parse_sizes`` and ``nnviz.cli.main`` (arbitrary argv, in-process).
 
 Properties, for every generated input:
 * only the documented exception escapes (ConfigError / ValueError; SystemExit(2) from argparse);
@@ -36,8 +36,8 @@ from nnviz.engine.config import (MAX_ABS, MAX_ETA, MAX_JSON_BYTES, MAX_LAYERS, M
                           ConfigError, random_config)
 from nnviz.engine.functions import ACTIVATIONS, COSTS
 from nnviz.engine.presets import PRESETS
-from ui import state as ui_state
-from ui.editing import parse_sizes
+from nnviz_app import state as ui_state
+from nnviz_app.editing import parse_sizes
 
 MAX_MESSAGE = 500
 CONFIG_FIELDS = ("sizes", "weights", "biases", "x", "y", "eta", "activation", "cost")
@@ -490,7 +490,7 @@ def test_cli_main(capsys, cli_files, argv):
     assert code == 2, f"exit code {code!r} for {argv!r}"
     assert err.endswith("\n") and err.count("\n") == 1, f"not one stderr line: {err!r}"
     line = err.rstrip("\n")
-    assert line.startswith("python -m nnviz")
+    assert line.startswith(cli.build_parser().prog + ":") or line.startswith(cli.build_parser().prog + " ")
     check_message(line, argv, excerpt_limit=300)
 
 

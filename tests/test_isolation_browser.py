@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from conftest import assert_no_streamlit_exception, wait_for_app_run
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop
-from ui.panels import two_lines
-from ui.state import encode_config
+from nnviz_app.panels import two_lines
+from nnviz_app.state import encode_config
 
 pytestmark = pytest.mark.browser
 

@@ -1,11 +1,11 @@
 """Static checks (``ast``) that keep user text out of raw HTML and unsafe code paths.
 
-* app.py and ui/*.py: no ``unsafe_allow_html=True`` anywhere, no ``streamlit.components``;
+* app.py and nnviz_app/*.py: no ``unsafe_allow_html=True`` anywhere, no ``streamlit.components``;
   every ``.html(...)`` call (``st.html``, ``st.sidebar.html`` ...) gets an argument built only
   from allowlisted module-level string constants of the same file (``+`` and ``a if c else b``
   allowed) or from a call to an allowlisted function of ``nnviz.trace.codeview`` (which escapes).
 * nnviz/ never imports streamlit (it is the pure-Python layer).
-* Nothing in nnviz/, ui/ or app.py imports pickle (or marshal / shelve / dill / joblib),
+* Nothing in nnviz/, nnviz_app/ or app.py imports pickle (or marshal / shelve / dill / joblib),
   reads pickles (``read_pickle``, ``allow_pickle=True``), or calls eval / exec / compile.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_FILES = [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
+UI_FILES = [ROOT / "app.py", *sorted((ROOT / "nnviz_app").glob("*.py"))]
 NNVIZ_FILES = sorted((ROOT / "nnviz").rglob("*.py"))
 
 # Module-level constants that may be passed to st.html (each must be a plain string literal).

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from nnviz.engine.presets import PRESETS
-from ui.state import FIELDS, encode_config
+from nnviz_app.state import FIELDS, encode_config
 
 from apptest_support import make_app
 
@@ -114,7 +114,7 @@ def test_good_layer_sizes_after_bad_ones_still_apply():
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_switch_is_clean(name):
     """The select offers only the presets (an unknown one is refused before the app runs,
-    and by ui.state on the URL: see test_bad_url_parameter)."""
+    and by nnviz_app.state on the URL: see test_bad_url_parameter)."""
     at = make_app(**START)
     at.selectbox(key="preset_select").set_value(name).run()
     assert not at.exception and not at.error
@@ -133,7 +133,7 @@ def test_deselected_or_unknown_view_and_mode_keep_the_current_one(key, value):
     assert snapshot(at) == before
 
 
-# ---- URL parameters: every field of ui.state.FIELDS -----------------------------------
+# ---- URL parameters: every field of nnviz_app.state.FIELDS -----------------------------------
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

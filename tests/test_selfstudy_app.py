@@ -10,8 +10,8 @@ from nnviz.trace.numfmt import bmatrix, fmt
 from nnviz.lessons.predict import pick_target
 from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
 from nnviz.trace.record import trace_backprop
-from ui.panels import two_lines
-from ui.state import encode_config
+from nnviz_app.panels import two_lines
+from nnviz_app.state import encode_config
 
 from apptest_support import latex_shown, make_app
 

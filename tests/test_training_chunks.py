@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from nnviz.lessons.datasets import MAX_N
 from nnviz.lessons.training import MAX_EPOCHS, RECIPES
-from ui import training_ui
+from nnviz_app import training_ui
 
 
 @settings(max_examples=200, deadline=None)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import assert_no_streamlit_exception, wait_for_app_run
-from ui.state import FIELD_NAMES
+from nnviz_app.state import FIELD_NAMES
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,8 @@ import numpy as np
 
 from nnviz.engine.network import check_sizes
 from nnviz.trace.numfmt import fmt
-from nnviz.trace.ops import At, op_writing
+from nnviz.trace.opkind import At
+from nnviz.trace.ops import op_writing
 
 LABEL_SIG = 4   # significant digits on the figure
 HOVER_SIG = 9   # significant digits in hover text ("full precision")

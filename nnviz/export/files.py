@@ -52,7 +52,7 @@ def write_file(path: str | os.PathLike, data: bytes) -> None:
 
 
 # ---- JSON -------------------------------------------------------------------------------
-_PRESENTATION = ("title", "explanation", "latex", "latex_numbers", "code")
+_PRESENTATION = ("title", "explanation", "latex", "latex_numbers", "shapes", "code")
 
 
 def trace_json(trace: Trace) -> str:

@@ -44,6 +44,7 @@ def explain_markdown(trace: Trace, title: str = "", sig: int = 9) -> str:
         code = "\n".join(lines[i - 1].strip() for i in s.code.lines)
         out += ["", f"### Step {s.index + 1}. {s.title}", "", s.explanation, "",
                 f"$${s.latex()}$$", "", f"$${s.latex_numbers(sig=sig)}$$", "",
+                *([f"Shapes: {s.shapes_text}", ""] if s.shapes_text else []),
                 f"Seed code (`{s.code.source}`, line {', '.join(map(str, s.code.lines))}):", "",
                 "```python", code, "```"]
         if s.code.note:

@@ -18,139 +18,10 @@ written out), and the cost's ``{cost_words}`` and ``{delta_rhs}``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
-
-from nnviz.engine.functions import Activation, Cost, get_activation, get_cost
 from nnviz.trace import asks, formulas
-from nnviz.trace.numfmt import sub, sup
-from nnviz.trace.seed_source import find_lines
+from nnviz.trace.opkind import At, Op, Seed
 
 PHASES = ("forward", "backward", "update")
-
-
-@dataclass(frozen=True)
-class CodeRef:
-    """Where a step sits in the seed's source.
-
-    ``source``: "backprop" or "update_mini_batch"; ``lines``: the 1-based lines it runs;
-    ``expr``: the seed expression that computes the value; ``args``: seed name -> nnviz
-    value name, so the expression can be evaluated on the step's inputs; ``note``: why
-    the seed line differs, when it does (e.g. the cross-entropy cost).
-    """
-
-    source: str
-    lines: tuple[int, ...]
-    expr: str
-    args: dict
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class At:
-    """Where an operation runs: layer ``l`` of a network whose output layer is ``L``, under
-    activation ``act`` and cost ``cost`` (names are looked up)."""
-
-    l: int
-    L: int
-    act: Activation
-    cost: Cost
-
-    @classmethod
-    def of(cls, l: int, L: int, activation, cost) -> "At":
-        return cls(l, L, get_activation(activation), get_cost(cost))
-
-    def words(self, j: int = 0, k: int | None = None) -> dict:
-        """The fields every template may use (see the module docstring)."""
-        l, L, act, s = self.l, self.L, self.act, sub(j, k)
-        J, P = j + 1, act.prime_symbol
-        return {
-            "l": l, "L": L, "lm": l - 1, "lp": l + 1, "ls": sup(l), "lms": sup(l - 1), "lps": sup(l + 1),
-            "S": act.symbol, "P": P, "PL": act.prime_latex, "A": act.words, "fn": act.fn_text, "s": s, "J": J,
-            "K": (k or 0) + 1, "rule": act.prime_rule(f"z^{l}_{s}"),
-            "cost_words": self.cost.delta_words.format(P=P),
-            "delta_rhs": (f"a^{L}_{J} − y_{J}" if self.cost.cancels_prime
-                          else f"(a^{L}_{J} − y_{J}) · {P}(z^{L}_{J})"),
-            "delta_note": f" ({P} cancels with the cross-entropy cost)" if self.cost.cancels_prime else "",
-            "neg": "-1" if l == L else "-l", "prev": "activations[-2]" if l == L else "activations[-l-1]",
-            "output_note": " This is the network's output." if l == L else "",
-        }
-
-
-@dataclass(frozen=True)
-class Seed:
-    """The seed fragment an operation runs: lines found by ``fragments`` in ``source``,
-    ``expr`` evaluated with ``args`` (templates, keys and values)."""
-
-    source: str
-    fragments: tuple
-    expr: str
-    args: dict
-
-
-@dataclass(frozen=True)
-class Op:
-    """One kind of step.  ``kind``: the name a ``Step`` and the JSON trace carry (output and
-    hidden errors are both "delta"; ``name`` tells them apart).  ``value``: the symbol it
-    writes (``writes`` = value^l).  ``reads``: the engine's local names -> value-name
-    templates.  ``entry``/``entry_latex``/``entry_words``: one entry of its output, for
-    predict mode and hover text; ``rhs``: that entry's formula in plain text; ``hint``:
-    what the formula hint adds.  ``matrix``: the output has a column index k.
-    ``uses_activation``: the seed writes sigmoid here (a note says what nnviz runs)."""
-
-    name: str
-    kind: str
-    phase: str
-    value: str
-    reads: dict
-    title: str
-    explanation: str
-    seed: Seed
-    symbolic: Callable
-    numeric: Callable
-    ask: Callable
-    entry: str
-    entry_latex: str
-    entry_words: str
-    rhs: str
-    hint: str = ""
-    matrix: bool = False
-    uses_activation: bool = False
-    layer0: bool = field(default=False)
-
-    # ---- looked up by Step and everything else --------------------------------------
-    def writes(self, l: int) -> str:
-        return f"{self.value}^{0 if self.layer0 else l}"
-
-    def value_names(self, at: At) -> dict:
-        w = at.words()
-        return {k: v.format(**w) for k, v in self.reads.items()}
-
-    def title_at(self, at: At) -> str:
-        return self.title.format(**at.words())
-
-    def explanation_at(self, at: At) -> str:
-        return self.explanation.format(**at.words())
-
-    def code_at(self, at: At) -> CodeRef:
-        w, sd = at.words(), self.seed
-        args = {k.format(**w): v.format(**w) for k, v in sd.args.items()}
-        frags = tuple(f.format(**w) for f in sd.fragments)
-        note = at.cost.seed_note if self.name == "delta_out" else ""
-        if self.uses_activation and at.act.name != "sigmoid" and not note:
-            note = (f"nnviz runs {at.act.symbol} (and its derivative {at.act.prime_symbol}) where the "
-                    "seed writes sigmoid (sigmoid_prime).")
-        return CodeRef(sd.source, find_lines(sd.source, frags), sd.expr.format(**w), args, note)
-
-    def names(self, at: At, j: int, k: int | None) -> tuple[str, str, str]:
-        """(symbol, latex, description) of entry (j, k) of the output."""
-        w = at.words(j, k)
-        return self.entry.format(**w), self.entry_latex.format(**w), self.entry_words.format(**w)
-
-    def formula_text(self, at: At, j: int, k: int | None, note: bool = False) -> str:
-        """'symbol = formula' for entry (j, k), in plain text (with the hint's note)."""
-        w = at.words(j, k)
-        return f"{self.entry.format(**w)} = {self.rhs.format(**w)}" + (self.hint.format(**w) if note else "")
 
 
 def _op(name, kind, phase, value, reads, title, explanation, seed, **kw) -> Op:
@@ -179,7 +50,9 @@ OPS: dict[str, Op] = {op.name: op for op in (
         Seed(_BP, ("z = np.dot(w, activation)+b", "zs.append(z)"), "np.dot(w, activation)+b",
              {"w": "w^{l}", "activation": "a^{lm}", "b": "b^{l}"}),
         entry="z^{l}_{s}", entry_latex="z^{{{l}}}_{{{s}}}", entry_words="the weighted input of neuron {J} in layer {l}",
-        rhs="Σ_k w^{l}_{J}k · a^{lm}_k + b^{l}_{J}", hint=" (sum over the neurons k of layer {lm})"),
+        rhs="Σ_k w^{l}_{J}k · a^{lm}_k + b^{l}_{J}", hint=" (sum over the neurons k of layer {lm})",
+        shapes=(("w{ls}", "w^{{{l}}}", "w^{l}"), "·", ("a{lms}", "a^{{{lm}}}", "a^{lm}"), "+",
+                ("b{ls}", "b^{{{l}}}", "b^{l}"), "→", ("z{ls}", "z^{{{l}}}", "="))),
     _op("a", "a", "forward", "a", {"z": "z^{l}"},
         "Forward · layer {l} · activation a{ls}",
         """Each neuron squashes its weighted input through {A}: a{ls} = {S}(z{ls}), element by
@@ -214,7 +87,14 @@ OPS: dict[str, Op] = {op.name: op for op in (
         entry="δ^{l}_{s}", entry_latex="\\delta^{{{l}}}_{{{s}}}", entry_words="the error δ of neuron {J} in layer {l}",
         rhs="(Σ_i w^{lp}_i{J} · δ^{lp}_i) · {P}(z^{l}_{J})",
         hint=" (sum over the neurons i of layer {lp}; note the index order: column {J} of w^{lp})",
-        uses_activation=True),
+        uses_activation=True,
+        shapes=(("(w{lps})ᵀ", "(w^{{{lp}}})^T", "w^{lp}ᵀ"), "·", ("δ{lps}", r"\delta^{{{lp}}}", "delta^{lp}"), "⊙",
+                ("{P}(z{ls})", "{PL}(z^{{{l}}})", "sp^{l}"), "→", ("δ{ls}", r"\delta^{{{l}}}", "=")),
+        why="""Why the transpose: w{lps} [w^{lp}] has one row per neuron of layer {lp} and one
+        column per neuron of layer {l}; it carries activations forward. Sending errors back,
+        neuron j of layer {l} collects along its own edges, column j of w{lps}, which is row j
+        of (w{lps})ᵀ [w^{lp}ᵀ]: (w{lps})ᵀ times δ{lps} [delta^{lp}] gives one number per neuron of
+        layer {l} [=]."""),
     _op("nabla_b", "nabla_b", "backward", "nabla_b", {"delta": "delta^{l}"},
         "Backward · layer {l} · bias gradient ∂C/∂b{ls}",
         "∂C/∂b{ls}ⱼ = δ{ls}ⱼ: a bias shifts z directly, so its gradient is the neuron's error.",
@@ -225,12 +105,17 @@ OPS: dict[str, Op] = {op.name: op for op in (
         "Backward · layer {l} · weight gradient ∂C/∂w{ls}",
         """∂C/∂w{ls}ⱼₖ = a{lms}ₖ · δ{ls}ⱼ: a weight's gradient is the activation flowing into the
         edge times the error at the edge's end. For all edges at once this is the outer product
-        δ{ls}·(a{lms})ᵀ; the transpose makes the shapes (n_l×1)·(1×n_(l−1)) fit w{ls}.""",
+        δ{ls}·(a{lms})ᵀ.""",
         Seed(_BP, ("nabla_w[{neg}] = np.dot",), "np.dot(delta, {prev}.transpose())",
              {"delta": "delta^{l}", "{prev}": "a^{lm}"}),
         entry="∂C/∂w^{l}_{s}", entry_latex="\\frac{{\\partial C}}{{\\partial w^{{{l}}}_{{{s}}}}}",
         entry_words="the gradient of " + _ENTRY_W, rhs="a^{lm}_{K} · δ^{l}_{J}",
-        hint=" (activation at the start of the edge times the error at its end)", matrix=True),
+        hint=" (activation at the start of the edge times the error at its end)", matrix=True,
+        shapes=(("δ{ls}", r"\delta^{{{l}}}", "delta^{l}"), "·", ("(a{lms})ᵀ", "(a^{{{lm}}})^T", "a^{lm}ᵀ"), "→",
+                ("∂C/∂w{ls}", r"\partial C/\partial w^{{{l}}}", "=")),
+        why="""Why the transpose: δ{ls} [delta^{l}] and a{lms} [a^{lm}] are both columns, but
+        ∂C/∂w{ls} needs the shape of w{ls} [=], entry (j, k) = δ{ls}ⱼ·a{lms}ₖ. Only a column times
+        a row, δ{ls}·(a{lms})ᵀ with (a{lms})ᵀ [a^{lm}ᵀ], makes that table."""),
     _op("update_w", "update_w", "update", "new_w",
         {"w": "w^{l}", "eta": "eta", "m": "m", "nw": "sum_nabla_w^{l}"},
         "Update · layer {l} · new weights w{ls}",
@@ -241,7 +126,10 @@ OPS: dict[str, Op] = {op.name: op for op in (
              {"w": "w^{l}", "eta": "eta", "len(mini_batch)": "m", "nw": "sum_nabla_w^{l}"}),
         entry="new w^{l}_{s}", entry_latex="w^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
         entry_words=_ENTRY_W + " after the update", rhs="w^{l}_{s} − (η/m) · Σ_x ∂C_x/∂w^{l}_{s}",
-        hint=" (summed over the mini-batch)", matrix=True),
+        hint=" (summed over the mini-batch)", matrix=True,
+        shapes=(("w{ls}", "w^{{{l}}}", "w^{l}"), "−",
+                ("(η/m)·Σ∇w{ls}", r"\tfrac{{\eta}}{{m}}\textstyle\sum \nabla w^{{{l}}}", "sum_nabla_w^{l}"),
+                "→", ("w{ls}", "w^{{{l}}}", "="))),
     _op("update_b", "update_b", "update", "new_b",
         {"b": "b^{l}", "eta": "eta", "m": "m", "nb": "sum_nabla_b^{l}"},
         "Update · layer {l} · new biases b{ls}",

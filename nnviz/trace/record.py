@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnviz.engine.network import Network, forward_backward
-from nnviz.trace.ops import At, CodeRef, Op, op_for
+from nnviz.trace.opkind import At, CodeRef, Op, shapes_latex, shapes_text
+from nnviz.trace.ops import op_for
 
 Array = np.ndarray
 
@@ -53,11 +54,35 @@ class Step:
         self.phase = self.op.phase
         self.title = self.op.title_at(self.at)
         self.explanation = self.op.explanation_at(self.at)
+        if self.op.why:
+            self.explanation += " " + self.op.why_at(self.at, self.reads, self.value)
         self.code = self.op.code_at(self.at)
 
-    def latex(self, view: str = "matrix") -> str:
-        """The formula, symbolic; ``view`` is "matrix" or "scalar"."""
-        return self.op.symbolic(self.at, view)
+    def latex(self, view: str = "matrix", shapes: bool = True) -> str:
+        """The formula, symbolic; ``view`` is "matrix" or "scalar".  In the matrix view of a
+        matrix equation a second line shows every term's shape (``shapes=False``: not)."""
+        formula = self.op.symbolic(self.at, view)
+        if view != "matrix" or not shapes or not self.op.shapes:
+            return formula
+        return (r"\begin{gathered}" + formula + r" \\[4pt] \small "
+                + shapes_latex(self.shape_terms()) + r"\end{gathered}")
+
+    def shape_terms(self) -> list:
+        """The matrix equation's terms with their shapes, read from this step's arrays."""
+        return self.op.shape_terms(self.at, self.reads, self.value)
+
+    @property
+    def shapes(self) -> tuple:
+        """((value name, (rows, cols)), ...) for each term of the matrix equation, in order;
+        a name ending in "ᵀ" is transposed, the last is the result (``writes``).  Empty for
+        operations that are not matrix equations."""
+        return tuple((self.writes if t[2] == "=" else t[2], t[3])
+                     for t in self.shape_terms() if not isinstance(t, str))
+
+    @property
+    def shapes_text(self) -> str:
+        """The shapes in one line, e.g. 'δ¹ (2×1) · (a⁰)ᵀ (1×3) → ∂C/∂w¹ (2×3)' ("" if none)."""
+        return shapes_text(self.shape_terms())
 
     def latex_numbers(self, view: str = "matrix", j: int = 0, k: int = 0, sig: int = 4) -> str:
         """The formula with this step's numbers filled in (neuron j, input k in scalar view)."""
@@ -162,7 +187,7 @@ class Trace:
                        "writes": s.writes, "value": arr(s.value),
                        "reads": {k: arr(v) for k, v in s.reads.items()},
                        "title": s.title, "explanation": s.explanation,
-                       "latex": s.latex(), "latex_numbers": s.latex_numbers(),
+                       "latex": s.latex(), "latex_numbers": s.latex_numbers(), "shapes": s.shapes_text,
                        "code": {"source": s.code.source, "lines": list(s.code.lines),
                                 "expr": s.code.expr, "note": s.code.note}}
                       for s in self.steps],

@@ -113,7 +113,9 @@ def from_query(params) -> tuple[dict, list[str]]:
                            f"Showing the default instead.")
     unknown = sorted(set(params) - set(FIELD_NAMES))
     if unknown:
-        notices.append(f"Ignored unknown link parameters: {', '.join(excerpt(k, 20) for k in unknown[:5])}.")
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        notices.append(f"Ignored unknown link parameters: {', '.join(excerpt(k, 20) for k in unknown[:5])}{more}. "
+                       f"A link may carry only {', '.join(FIELD_NAMES)}.")
     return state, notices
 
 

@@ -1,0 +1,256 @@
+"""nnviz — step through one backprop call, operation by operation (the Streamlit page).
+
+Run with ``streamlit run app.py`` in the checkout, or ``nnviz app`` once installed (both run
+``main``).  Everything computed comes from ``nnviz``; this file only lays out widgets, keeps
+session state and mirrors the view into the URL.
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nnviz.engine.config import Config, ConfigError
+from nnviz.engine.functions import get_cost, saturation_note
+from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.draw.frozen import FrozenFigure
+from nnviz.draw.layout import SCREENS
+from nnviz.engine.presets import PRESETS
+from nnviz.trace.record import Trace, trace_backprop
+from nnviz_app import checks_ui, editing, export_ui, panels, predict_ui, training_ui
+from nnviz_app import state as ui_state
+
+PROJECTOR_CSS = """<style>
+/* Projection mode (1024x768 and up): the graph and the current equation fill the screen in
+   large type; no chrome. Stepping stays on the keys (the hidden buttons keep their shortcuts):
+   right/left arrows, Page Down/Page Up (a presenter's clicker), Home/End. */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stHorizontalBlock"]:has(.st-key-next), .st-key-view_choice,
+.nnviz-code .ln, .nnviz-note {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.3rem 0.5rem 0 0.5rem !important;
+  max-width: 100% !important;}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.35rem !important;}
+[data-testid="stMain"]::before {box-shadow: none !important;}  /* no keyboard-focus frame */
+body, [data-testid="stMarkdownContainer"] p {font-size: 24px !important; line-height: 1.3 !important;}
+[data-testid="stMarkdownContainer"] p strong {font-size: 28px;}
+.stMarkdownBadge {font-size: 22px !important; padding: 0 0.3em !important;}
+/* the graph's column as wide as the graph is laid out for (FIG_SIZE["projector"]: 600 px);
+   the equation column takes the rest */
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {gap: 1rem !important;}
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:first-child
+  {flex: 0 0 602px !important; width: 602px !important; max-width: 602px !important;}
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:last-child
+  {flex: 1 1 0 !important; min-width: 0 !important;}
+.katex-display .katex {font-size: 34px !important;}
+/* the formula with numbers (the second of two in a row) is wider: a size that fits */
+[data-testid="stElementContainer"]:has(.katex-display) + [data-testid="stElementContainer"] .katex-display .katex
+  {font-size: 24px !important;}
+/* a long formula wraps at its top-level = and operators instead of scrolling out of sight */
+.katex-display > .katex {white-space: normal !important;}
+.katex-display .katex .base {margin: 0.1em 0;}
+.katex-display {margin: 0.2em 0 calc(1rem + 0.2em) 0 !important;}  /* its container's margin is -1rem */
+/* the code panel shows only the line(s) running, indentation collapsed, wrapped */
+.nnviz-code {font-size: 19px !important; padding: 4px 0 !important;}
+.nnviz-code .hl {white-space: normal !important; overflow-wrap: anywhere;}
+</style>"""
+BASE_CSS = """<style>
+.st-key-clicker {display: none !important;}
+.block-container {padding-top: 3.4rem !important; padding-bottom: 1rem !important;}
+.katex-display {overflow-x: auto; overflow-y: hidden; padding: 2px 0;}
+/* too wide for its column: a formula wraps at its top-level = and operators, a seed line
+   wraps with its continuation 6 columns into the code (nothing hidden off the edge) */
+.katex-display > .katex {white-space: normal;}
+div.nnviz-code div {white-space: pre-wrap; padding-left: calc(8px + 9ch); text-indent: -9ch;}
+</style>"""
+
+
+# The graph is laid out in pixels (node sizes, label room, where each label goes) for the
+# space it gets: the left 3/5 of the page at 1280 px, and in projection mode at 1024 × 768
+# a column of 600 × 690 px (over half the screen) beside the equation (layout.SCREENS).
+FIG_SIZE = {"light": SCREENS["desktop"][1:], "projector": SCREENS["projected"][1:]}
+MODE_LABELS = {"explore": "Explore", "predict": "Predict", "train": "Train"}
+
+
+# ---- cached, pure computations (immutable inputs: the config as JSON text) ----------
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_trace(cfg_json: str) -> Trace:
+    cfg = Config.from_json(cfg_json)
+    return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+
+
+# Figures: st.cache_resource, not cache_data: a cache_data hit unpickles the figure, and
+# unpickling a plotly Figure re-validates every property (slower than building it; see
+# bench/RESULTS.md).  What is cached is shared by every session, so it is a FrozenFigure
+# (the figure's JSON text, immutable; st.plotly_chart reads it through to_dict(), a fresh
+# copy, faster than a Figure's own).  theme=None keeps Streamlit's front end from
+# restyling it (its theme would replace our colour scale).
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def cached_step_figure(cfg_json: str, i: int, theme: str) -> FrozenFigure:
+    w, h = FIG_SIZE[theme]
+    return FrozenFigure(step_figure(cached_trace(cfg_json), i, theme=theme, width=w, height=h))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_update_figure(cfg_json: str, theme: str) -> FrozenFigure:
+    w, h = FIG_SIZE[theme]
+    return FrozenFigure(update_animation_figure(cached_trace(cfg_json), theme=theme, width=w, height=h))
+
+
+# ---- session ------------------------------------------------------------------------
+def init_session() -> None:
+    """First run of a session: read the URL once; later runs keep their own state."""
+    ss = st.session_state
+    if "ui" in ss:
+        return
+    ss.ui, ss.notices = ui_state.from_query(st.query_params.to_dict())
+    ss.edit_error, ss.editor_version, ss.history, ss.example_index = None, 0, [], 0
+
+
+def sync_url() -> None:
+    """Mirror the state into the address bar, so a copied link reopens this view."""
+    query = ui_state.to_query(st.session_state.ui)
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
+
+
+def notices_ui() -> None:
+    ss = st.session_state
+    for note in ss.notices:
+        st.warning(panels.md_escape(note), icon="⚠️")
+    ss.notices = []
+    if ss.edit_error:
+        st.error(panels.md_escape(f"{ss.edit_error} The last valid network is still shown."), icon="🚫")
+
+
+def sidebar_ui() -> None:
+    ss = st.session_state
+    with st.sidebar:
+        st.segmented_control("Mode", ["explore", "predict", "train"], key="mode_choice",
+                             default=ss.ui["mode"], format_func=MODE_LABELS.get,
+                             on_change=lambda: ss.ui.update(mode=ss.mode_choice or ss.ui["mode"]))
+        st.subheader("Network")
+        editing.preset_ui(ss)
+        st.toggle("Projection mode", key="projector_toggle", value=ss.ui["projector"],
+                  help="Large type for a projector; step with ←/→ or a clicker (Page Up/Down).",
+                  on_change=lambda: ss.ui.update(projector=ss.projector_toggle))
+        with st.expander("Architecture", expanded=False):
+            editing.architecture_ui(ss)
+        editing.parameters_ui(ss)
+        st.subheader("Load and export")
+        export_ui.upload_ui(ss)
+
+
+# ---- the explorer -------------------------------------------------------------------
+@st.fragment
+def explorer_ui() -> None:
+    """Steps rerun only this fragment: controls, graph, equation and code."""
+    ss = st.session_state
+    cfg_json = ui_state.current_config(ss.ui).model_dump_json()
+    trace = cached_trace(cfg_json)
+    projector = ss.ui["projector"]
+    theme = "projector" if projector else "light"
+    i = panels.step_controls_ui(ss, len(trace))
+    step = trace[i]
+    panels.step_heading_ui(trace, i)
+    left, right = st.columns([3, 2], gap="medium")
+    with right:
+        # Predict mode: the step's result stays hidden until the student has answered.
+        revealed = ss.ui["mode"] != "predict" or predict_ui.predict_ui(ss, trace, i)
+        panels.equation_ui(ss, trace, i, show_numbers=revealed)
+        if projector:
+            st.markdown(panels.md_escape(step.explanation))
+        panels.code_ui(step, font_px=17 if projector else 12)
+    with left:
+        shown = i if revealed else i - 1  # before the reveal: the values known before step i
+        if step.phase == "update" and revealed:
+            st.plotly_chart(cached_update_figure(cfg_json, theme), key="update_fig",
+                            config={"displayModeBar": False}, theme=None)
+        elif shown >= 0:
+            st.plotly_chart(cached_step_figure(cfg_json, shown, theme), key="graph",
+                            config={"displayModeBar": False}, theme=None)
+        if not projector:
+            st.markdown(panels.md_escape(step.explanation))
+    if step.phase == "update" and revealed and not projector:
+        with st.expander("Every weight and bias, before and after", expanded=True):
+            panels.update_numbers_ui(trace)
+    if not projector:
+        with st.sidebar:
+            export_ui.export_ui(ss, cfg_json, trace, i, theme)
+    sync_url()
+
+
+def apply_update(ss, trace: Trace) -> None:
+    """The network after this update becomes the next trace's start (next example, if any)."""
+    cfg = ui_state.current_config(ss.ui)
+    preset = PRESETS[ss.ui["preset"]]
+    examples = preset.examples if preset.examples and cfg.sizes == preset.config.sizes else ()
+    x, y = cfg.x, cfg.y
+    if examples:
+        ss.example_index = (ss.example_index + 1) % len(examples)
+        x, y = examples[ss.example_index]
+    try:
+        new = cfg.replace(weights=[w.tolist() for w in trace.new_weights],
+                          biases=[b.tolist() for b in trace.new_biases], x=x, y=y)
+    except ConfigError:
+        ss.edit_error = ("The update made the parameters too large (training diverged): "
+                         "lower the learning rate η and start again.")
+        return
+    data = examples or ((cfg.x, cfg.y),)
+    net = new.network()
+    xs = np.hstack([np.array(a, dtype=float) for a, _ in data])
+    ys = np.hstack([np.array(b, dtype=float) for _, b in data])
+    if not ss.history:
+        ss.history.append({"step": 0, "cost": cfg.network().total_cost(xs, ys)})
+    ss.history.append({"step": len(ss.history), "cost": net.total_cost(xs, ys)})
+    editing.set_config(ss, new, reset_editors=True)
+    ss.ui["step"] = 0
+
+
+def repeat_ui() -> None:
+    """Apply the update and step through the next example, with the loss so far."""
+    ss = st.session_state
+    trace = cached_trace(ui_state.current_config(ss.ui).model_dump_json())
+    c1, c2 = st.columns([1, 2], vertical_alignment="center")
+    with c1:
+        st.button("Apply update → next example", on_click=apply_update, args=(ss, trace),
+                  help="The updated network becomes the start of the next backprop call.")
+        st.caption(f"Cost on this example before the update: C = {trace.cost_value:.6g}")
+        note = saturation_note(trace.output, trace.y, get_cost(trace.cost))
+        if note:
+            st.info(panels.md_escape(note), icon=":material/warning:")
+    with c2:
+        if ss.history:
+            st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False},
+                            theme=None)
+
+
+def main() -> None:
+    st.set_page_config(page_title="nnviz — backprop, step by step", page_icon="🧠", layout="wide",
+                       initial_sidebar_state="collapsed")
+    init_session()
+    projector = st.session_state.ui["projector"]
+    st.html(BASE_CSS + (PROJECTOR_CSS if projector else ""))
+    if not projector:
+        st.markdown("**nnviz** · one backprop call, one operation at a time · "
+                    ":gray[step with ← / → (Home / End: first / last); edit the network, x, y and η "
+                    "in the sidebar (› top left)]")
+    notices_ui()
+    sidebar_ui()
+    if st.session_state.ui["mode"] == "train" and not projector:
+        training_ui.training_ui(st.session_state)
+        sync_url()
+        return
+    explorer_ui()
+    if projector:
+        st.button("Exit projection mode", key="exit_projector",
+                  on_click=lambda: st.session_state.ui.update(projector=False))
+    else:
+        repeat_ui()
+        cfg = ui_state.current_config(st.session_state.ui)
+        checks_ui.checks_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()),
+                            st.session_state.ui["step"])
+    sync_url()
+
+
+if __name__ == "__main__":  # `streamlit run nnviz_app/app.py` (what `nnviz app` does)
+    main()

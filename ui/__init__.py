@@ -1,1 +1,0 @@
-"""The Streamlit layer's helpers: URL/session state (``state``) and panels (``panels``)."""
