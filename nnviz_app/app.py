@@ -16,7 +16,7 @@ from nnviz.draw.frozen import FrozenFigure
 from nnviz.draw.layout import SCREENS
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
-from nnviz_app import checks_ui, editing, export_ui, panels, predict_ui, training_ui
+from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, predict_ui, training_ui
 from nnviz_app import state as ui_state
 
 PROJECTOR_CSS = """<style>
@@ -249,6 +249,7 @@ def main() -> None:
         cfg = ui_state.current_config(st.session_state.ui)
         checks_ui.checks_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()),
                             st.session_state.ui["step"])
+        depth_ui.depth_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()))
     sync_url()
 
 

@@ -231,7 +231,7 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     title, lines = _wrap(f"Step {st.step + 1}/{len(trace)} · " + re.sub(
         r"\^(\w+)", r"<sup>\1</sup>", st.title.replace("nabla_", "∇")), th, width)
     grad = edges == "gradients"
-    large = max(a * b for a, b in zip(trace.sizes, trace.sizes[1:])) > 16
+    large = len(trace.sizes) > 3 or max(trace.sizes) > 4  # beyond 3 layers × 4: not all fit
     hint = large and theme != "projector"
     band, legend = _bottom_band(th, int(width or th.size[0]), "∇w" if grad else "w", hint)
     sc = _scene(trace, th, width, height, bottom_px=band, top_px=int(1.3 * th.title) * (lines - 1))

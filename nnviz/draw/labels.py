@@ -82,10 +82,10 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
         segs = {e: (sc.pos[e[0]], sc.pos[e[1]]) for e in labels if e[1][1] == l}
         near = [s for e, s in ((e, (sc.pos[e[0]], sc.pos[e[1]])) for e in labels) if e[1][1] in (l - 1, l, l + 1)]
         cross = {e: [c for f in segs if f != e for c in _crossing(*segs[e], *segs[f])] for e in segs}
-        few = len(segs) <= 16  # finer search for small layers only (time grows with edges²)
+        few = len(segs) <= 9  # a thorough search for small layers only (time grows fast with edges)
         ts = _FINE if few else _TS
         result = {}
-        for compact in (False, True):
+        for compact in (False, True) if few else (True,):
             text = {e: _compact(labels[e]) if compact else labels[e] for e in segs}
             spots = {}  # edge -> [(penalty, box)] of the spots that clear nodes and the area
             for e, (a, b) in segs.items():
@@ -97,7 +97,7 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
                 nx, ny = (a[1] - b[1]) / length, (b[0] - a[0]) / length  # unit normal
                 lift = bw * abs(nx) + bh * abs(ny) + 1  # the box's reach across the edge
                 for t in ts:
-                    for dy in (0.0, lift, -lift):
+                    for dy in (0.0, lift, -lift) if few else (0.0,):
                         x = a[0] + t * (b[0] - a[0]) + dy * nx
                         y = a[1] + t * (b[1] - a[1]) + dy * ny
                         bx = (x, y, bw, bh)
@@ -116,7 +116,7 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
             orders = [sorted(segs, key=lambda e: (a * e[0][2] + b * e[1][2], e[0][2], e[1][2]))
                       for a, b in ((0, 1), (1, 0), (0, -1), (-1, 0))]
             orders.append(sorted(segs, key=lambda e: len(spots[e])))  # the most constrained first
-            orders += [list(reversed(o)) for o in orders]
+            orders += [list(reversed(o)) for o in orders] if few else []
             rng = random.Random(l)  # a few shuffled orders too (seeded: the same figure every time)
             orders += [rng.sample(list(segs), len(segs)) for _ in range(40 if few else 0)]
             best, best_score = {}, None

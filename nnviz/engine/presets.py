@@ -5,6 +5,10 @@
 * ``mazur`` — Matt Mazur's "A Step by Step Backpropagation Example" (2-2-2): inputs
   0.05, 0.10; targets 0.01, 0.99; w1..w8 = 0.15 ... 0.55; biases 0.35 and 0.60; eta 0.5.
 * ``xor``   — XOR on 2-2-1, with the four XOR examples for stepping through an epoch.
+* ``deep`` / ``deep_relu`` — the same 4-4-4-4-1 network (same weights, x, y, eta) under the
+  sigmoid and under ReLU: stepping backwards, δ shrinks layer by layer under the sigmoid
+  (vanishing gradients; see ``nnviz.lessons.vanishing``) and keeps its size under ReLU,
+  whose every hidden unit has z > 0 here.
 """
 from __future__ import annotations
 
@@ -65,6 +69,23 @@ PRESETS: MappingProxyType[str, Preset] = MappingProxyType({p.name: p for p in (
 )})
 
 # Mazur's published figures (forward pass, error, and weights after one update).
+DEEP = {"sizes": [4, 4, 4, 4, 1],
+        "weights": [[[0.1, 0.9, -0.8, 0.8], [-0.1, 0.7, 0.7, -0.4], [0.6, -0.6, -0.3, 0.2], [0.7, 0.6, -0.7, -0.8]],
+                    [[-0.5, 0.6, -1.0, 0.6], [0.4, 0.1, 0.6, -0.2], [0.0, 0.9, 1.0, -0.3], [-0.3, 0.6, 0.2, -1.0]],
+                    [[0.3, -0.2, 0.3, -0.2], [0.2, 0.9, 0.3, 0.8], [-0.5, -0.3, 0.9, -0.1], [-0.6, 0.8, 0.3, 0.8]],
+                    [[-0.3, 0.9, 0.4, -0.5]]],
+        "biases": [[[0.1], [0.4], [0.5], [0.4]], [[0.3], [0.2], [0.3], [0.5]], [[0.3], [0.3], [0.1], [0.3]], [[0.4]]],
+        "x": [[0.5], [0.8], [0.3], [0.6]], "y": [[1.0]], "eta": 0.5}
+PRESETS = MappingProxyType({**PRESETS, **{p.name: p for p in (
+    Preset("deep", "Deep 4-4-4-4-1 (sigmoid)",
+           "Four layers of sigmoids: stepping backwards, δ shrinks layer by layer (vanishing gradients).",
+           Config.parse({**DEEP, "activation": "sigmoid"})),
+    Preset("deep_relu", "Deep 4-4-4-4-1 (ReLU)",
+           "The same deep network under ReLU: δ keeps its size on the way back (ReLU′ = 1 where z > 0).",
+           Config.parse({**DEEP, "activation": "relu"})),
+)}})
+CONTRAST = MappingProxyType({"deep": "deep_relu", "deep_relu": "deep"})  # the one-click switch
+
 MAZUR_PUBLISHED = MappingProxyType({
     "out_o1": 0.75136507, "out_o2": 0.772928465, "E_total": 0.298371109,
     "w5": 0.35891648, "w6": 0.408666186, "w7": 0.511301270, "w8": 0.561370121,
