@@ -63,13 +63,14 @@ def _text_of(label: str, compact: bool) -> list[str]:
     return (_compact(label) if compact else label).split("\n")
 
 
-def _edge_extras(states: dict, placed: tuple, th: Theme, strong=None) -> tuple[go.Scatter, list]:
+def _edge_extras(states: dict, placed: tuple, th: Theme, strong=None, text=None) -> tuple[go.Scatter, list]:
     """(hover points, label annotations) for EdgeStates at spots ``placed`` by _place.
-    Labels of the layers in ``strong`` (default: all) are coloured by sign, others dimmed."""
+    Labels of the layers in ``strong`` (default: all) are coloured by sign, others dimmed;
+    ``text``: edge -> the label to show, if not the state's."""
     spots, shown = placed
     notes = [{"x": spots[e][0], "y": spots[e][1], "name": f"edge:{e[1][1]}:{e[1][2]}:{e[0][2]}",
               "text": "<br>".join(f'<span style="color:{_ink(x, strong is None or e[1][1] in strong)}">'
-                                  f'{x}</span>' for x in _text_of(states[e].label, shown[e][1])),
+                                  f'{x}</span>' for x in _text_of((text or {}).get(e, states[e].label), shown[e][1])),
               "showarrow": False, "font": {"size": shown[e][0]}, "bgcolor": "rgba(255,255,255,0.9)",
               "borderpad": 1} for e in states if e in shown]
     keys = list(states)
@@ -243,9 +244,11 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     first = frozenset(v[1] for _, v in st.reads_edges | st.writes_edges)
     avoid = (_label_boxes(sc, ns, th, st.extras, _under_target) + _target_boxes(sc, trace, th)
              + _heading_boxes(sc, trace, th))
-    placed = _place(sc, {e: s.label for e, s in st.edges.items()}, th,
+    # a network too large to label: its step's own edges show only what the step reads or writes
+    text = {e: s.brief if large and e[1][1] in first and s.brief else s.label for e, s in st.edges.items()}
+    placed = _place(sc, text, th,
                     _clearance(sc, th, st.reads_nodes, st.writes_nodes), avoid, first, partial=large)
-    hover, notes = _edge_extras(st.edges, placed, th, strong=first or None)
+    hover, notes = _edge_extras(st.edges, placed, th, strong=first or None, text=text)
     col = [s for s in ns if s.colored]
     data = [_halo(sc, st.reads_edges, "rgba(17,17,17,0.22)", "reads (edges)"),
             _halo(sc, st.writes_edges, "rgba(230,159,0,0.6)", "writes (edges)"),

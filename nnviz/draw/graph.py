@@ -138,6 +138,7 @@ class EdgeState:
     new_w: float | None
     label: str
     hover: str
+    brief: str = ""  # only the values the step reads or writes here ("" if none): less room
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _node_state(trace, known, phase, l, j) -> NodeState:
                      prefix, number, "\n".join([head] + lines))
 
 
-def _edge_state(trace, known, l, j, k, grad_read=False) -> EdgeState:
+def _edge_state(trace, known, l, j, k, grad_read=False, names=frozenset()) -> EdgeState:
     J, K = j + 1, k + 1
     w = float(known[f"w^{l}"][j, k])
     grad = float(known[f"nabla_w^{l}"][j, k]) if f"nabla_w^{l}" in known else None
@@ -225,7 +226,12 @@ def _edge_state(trace, known, l, j, k, grad_read=False) -> EdgeState:
         label += ("\nΣ∇ " + signed(total[j, k]) if total is not None and new is not None
                   else "\n∇ " + signed(grad))
     edge = (node_id(l - 1, k), node_id(l, j))
-    return EdgeState(edge, l, j, k, w, grad, new, label, "\n".join(lines))
+    w_text = signed(w) if f"w^{l}" in names else ""
+    new_text = signed(new) if new is not None and f"new_w^{l}" in names else ""
+    first = f"{w_text} → {new_text}" if w_text and new_text else w_text or (new_text and "→ " + new_text)
+    grad_line = "∇ " + signed(grad) if grad is not None and (grad_read or f"nabla_w^{l}" in names) else ""
+    brief = "\n".join(x for x in (first, grad_line) if x)
+    return EdgeState(edge, l, j, k, w, grad, new, label, "\n".join(lines), brief)
 
 
 def graph_state(trace, i: int) -> GraphState:
@@ -249,7 +255,7 @@ def graph_state(trace, i: int) -> GraphState:
         grad_read = any(n in step.reads for n in (f"nabla_w^{l}", f"sum_nabla_w^{l}"))
         for j in range(sizes[l]):
             for k in range(sizes[l - 1]):
-                e = _edge_state(trace, known, l, j, k, grad_read)
+                e = _edge_state(trace, known, l, j, k, grad_read, frozenset((*step.reads, step.writes)))
                 edges[e.edge] = e
     rn, re_ = set(), set()
     for name in step.reads:
