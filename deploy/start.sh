@@ -17,6 +17,12 @@
 #                        at /walkthrough/ by nginx itself (no Python per viewer)
 #   NNVIZ_BIND           the address everything listens on              (default 127.0.0.1)
 #   PYTHON               the Python that runs streamlit                  (default python3)
+# Limits per client address (a classroom behind one NAT is one address: raise them):
+#   NNVIZ_RATE / NNVIZ_BURST                pages, API calls and new sessions per second
+#                                           and the burst allowed at once  (default 20 / 200)
+#   NNVIZ_STATIC_RATE / NNVIZ_STATIC_BURST  Streamlit's static files (default 200 / 2000)
+#   NNVIZ_CONN                              open connections at once        (default 200)
+#   NNVIZ_CSP                               the Content-Security-Policy (default: below)
 #
 # Nothing global is read or written: nginx runs as
 #   nginx -c $NNVIZ_RUN_DIR/nginx.conf -p $NNVIZ_RUN_DIR/ -e $NNVIZ_RUN_DIR/error.log
@@ -30,6 +36,11 @@ run_dir="${NNVIZ_RUN_DIR:-/tmp/nnviz-deploy}"
 port="${NNVIZ_PORT:-8500}"
 bind="${NNVIZ_BIND:-127.0.0.1}"
 k="${NNVIZ_BACKENDS:-2}"
+rate="${NNVIZ_RATE:-20}"; burst="${NNVIZ_BURST:-200}"; conn="${NNVIZ_CONN:-200}"
+static_rate="${NNVIZ_STATIC_RATE:-200}"; static_burst="${NNVIZ_STATIC_BURST:-2000}"
+# What Streamlit's page needs (tested in Chromium through nginx: tests/test_deploy_nginx.py):
+# its inline script by hash, and WebAssembly (its protobuf decoder) — no JavaScript eval.
+csp="${NNVIZ_CSP:-default-src 'self'; script-src 'self' 'wasm-unsafe-eval' @STREAMLIT_SCRIPT_HASHES@; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; frame-src 'self' blob: data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'}"
 python="${PYTHON:-python3}"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 if [ -n "${NNVIZ_BACKEND_PORTS:-}" ]; then
@@ -85,16 +96,33 @@ start() {
         static="$(cd "$NNVIZ_STATIC_DIR" && pwd)"
         cat >"$run_dir/static.conf" <<EOF
 # Exported walk-throughs (nnviz.export.walkthrough_html): plain files, no Python.
+# Its own headers (add_header here replaces the server's): each file carries its own
+# Content-Security-Policy in a <meta> tag (inline scripts, no requests).
 location /walkthrough/ {
     alias $static/;
     autoindex on;
     expires 1h;
+    limit_req zone=nnviz_static burst=$static_burst nodelay;
+    add_header Content-Security-Policy "frame-ancestors 'none'" always;
+    add_header X-Content-Type-Options nosniff always;
+    add_header Referrer-Policy no-referrer always;
+    add_header X-Frame-Options DENY always;
 }
 EOF
     else
         : >"$run_dir/static.conf"
     fi
-    cp "$here/nginx.conf" "$run_dir/nginx.conf"
+    for v in "$rate" "$burst" "$conn" "$static_rate" "$static_burst"; do
+        [[ "$v" =~ ^[1-9][0-9]{0,6}$ ]] || { log "limits must be whole numbers from 1; got '$v'"; exit 1; }
+    done
+    [[ "$csp" != *'"'* && "$csp" != *'&'* ]] || { log "NNVIZ_CSP may not contain \" or &"; exit 1; }
+    hashes="$("$python" "$here/csp_hashes.py")" || { log "could not read Streamlit's page for its CSP hashes"; exit 1; }
+    csp="${csp//@STREAMLIT_SCRIPT_HASHES@/$hashes}"
+    conf="$(<"$here/nginx.conf")"
+    conf="${conf//@NNVIZ_RATE@/$rate}"; conf="${conf//@NNVIZ_BURST@/$burst}"
+    conf="${conf//@NNVIZ_STATIC_RATE@/$static_rate}"; conf="${conf//@NNVIZ_STATIC_BURST@/$static_burst}"
+    conf="${conf//@NNVIZ_CONN@/$conn}"; conf="${conf//@NNVIZ_CSP@/$csp}"
+    printf '%s\n' "$conf" >"$run_dir/nginx.conf"
     for p in "${ports[@]}"; do
         wait_healthy "http://$bind:$p" 90 || { log "backend $p not healthy; see $run_dir/streamlit-$p.log"; stop; exit 1; }
     done

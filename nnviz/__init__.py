@@ -12,6 +12,7 @@ from nnviz.engine.functions import ACTIVATIONS, COSTS, Activation, Cost, get_act
 from nnviz.engine.gradcheck import GradCheck, gradient_check
 from nnviz.engine.network import Network, forward_backward
 from nnviz.engine.presets import PRESETS, Preset, load_preset
+from nnviz.trace.minibatch import trace_mini_batch
 from nnviz.trace.record import Step, Trace, trace_backprop
 
 
@@ -25,4 +26,4 @@ def __getattr__(name: str):
 
 __all__ = ["ACTIVATIONS", "COSTS", "PRESETS", "Activation", "Config", "ConfigError", "Cost",
            "GradCheck", "Network", "Player", "Preset", "Step", "Trace", "forward_backward", "get_activation",
-           "get_cost", "gradient_check", "load_preset", "show", "trace_backprop"]
+           "get_cost", "gradient_check", "load_preset", "show", "trace_backprop", "trace_mini_batch"]

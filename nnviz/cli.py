@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError
 from nnviz.engine.text import excerpt
 from nnviz.trace.explain import explain_markdown
 from nnviz.engine.presets import PRESETS, load_preset
+from nnviz.trace.minibatch import MAX_EXAMPLES, trace_mini_batch
 from nnviz.trace.record import trace_backprop
 
 
@@ -56,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="print the trace as JSON instead")
     ex.add_argument("--digits", type=int, default=9, choices=range(2, 16), metavar="N",
                     help="significant digits shown (2-15, default 9)")
+    ex.add_argument("--batch", type=int, default=1, choices=range(1, MAX_EXAMPLES + 1), metavar="N",
+                    help=f"a mini-batch of N examples (1-{MAX_EXAMPLES}, default 1): the preset's own data "
+                         "in turn (XOR's four examples), else the network's x, y repeated")
     ex.set_defaults(run=_explain)
     _add_export(sub)
     app = sub.add_parser("app", help="start the Streamlit app (Ctrl+C stops it)",
@@ -65,9 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def batch_examples(cfg: Config, preset: str | None, n: int) -> list:
+    """n (x, y) pairs: the preset's examples in turn when it has some, else (x, y) repeated."""
+    data = load_preset(preset).examples if preset else ()
+    pairs = [(np.array(x, dtype=float), np.array(y, dtype=float)) for x, y in data]
+    pairs = pairs or [(cfg.x_array, cfg.y_array)]
+    return list(itertools.islice(itertools.cycle(pairs), n))
+
+
 def _explain(args) -> str:
     cfg, title = load_config(args.preset, args.config)
-    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    if args.batch > 1:
+        trace = trace_mini_batch(cfg.network(), batch_examples(cfg, args.preset, args.batch), cfg.eta)
+    else:
+        trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     return trace.to_json(indent=1) + "\n" if args.json else explain_markdown(trace, title, args.digits)
 
 

@@ -18,51 +18,7 @@ from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
 from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, predict_ui, training_ui
 from nnviz_app import state as ui_state
-
-PROJECTOR_CSS = """<style>
-/* Projection mode (1024x768 and up): the graph and the current equation fill the screen in
-   large type; no chrome. Stepping stays on the keys (the hidden buttons keep their shortcuts):
-   right/left arrows, Page Down/Page Up (a presenter's clicker), Home/End. */
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
-[data-testid="stHorizontalBlock"]:has(.st-key-next), .st-key-view_choice,
-.nnviz-code .ln, .nnviz-note {display: none !important;}
-.block-container, [data-testid="stMainBlockContainer"] {padding: 0.3rem 0.5rem 0 0.5rem !important;
-  max-width: 100% !important;}
-[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.35rem !important;}
-[data-testid="stMain"]::before {box-shadow: none !important;}  /* no keyboard-focus frame */
-body, [data-testid="stMarkdownContainer"] p {font-size: 24px !important; line-height: 1.3 !important;}
-[data-testid="stMarkdownContainer"] p strong {font-size: 28px;}
-.stMarkdownBadge {font-size: 22px !important; padding: 0 0.3em !important;}
-/* the graph's column as wide as the graph is laid out for (FIG_SIZE["projector"]: 600 px);
-   the equation column takes the rest */
-[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {gap: 1rem !important;}
-[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:first-child
-  {flex: 0 0 602px !important; width: 602px !important; max-width: 602px !important;}
-[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]:last-child
-  {flex: 1 1 0 !important; min-width: 0 !important;}
-.katex-display .katex {font-size: 34px !important;}
-/* the formula with numbers (the second of two in a row) is wider: a size that fits */
-[data-testid="stElementContainer"]:has(.katex-display) + [data-testid="stElementContainer"] .katex-display .katex
-  {font-size: 24px !important;}
-/* a long formula wraps at its top-level = and operators instead of scrolling out of sight */
-.katex-display > .katex {white-space: normal !important;}
-.katex-display .katex .base {margin: 0.1em 0;}
-.katex-display {margin: 0.2em 0 calc(1rem + 0.2em) 0 !important;}  /* its container's margin is -1rem */
-/* the code panel shows only the line(s) running, indentation collapsed, wrapped */
-.nnviz-code {font-size: 19px !important; padding: 4px 0 !important;}
-.nnviz-code .hl {white-space: normal !important; overflow-wrap: anywhere;}
-</style>"""
-BASE_CSS = """<style>
-.st-key-clicker {display: none !important;}
-.block-container {padding-top: 3.4rem !important; padding-bottom: 1rem !important;}
-.katex-display {overflow-x: auto; overflow-y: hidden; padding: 2px 0;}
-/* too wide for its column: a formula wraps at its top-level = and operators, a seed line
-   wraps with its continuation 6 columns into the code (nothing hidden off the edge) */
-.katex-display > .katex {white-space: normal;}
-div.nnviz-code div {white-space: pre-wrap; padding-left: calc(8px + 9ch); text-indent: -9ch;}
-</style>"""
-
+from nnviz_app.styles import page_css
 
 # The graph is laid out in pixels (node sizes, label room, where each label goes) for the
 # space it gets: the left 3/5 of the page at 1280 px, and in projection mode at 1024 × 768
@@ -229,7 +185,7 @@ def main() -> None:
                        initial_sidebar_state="collapsed")
     init_session()
     projector = st.session_state.ui["projector"]
-    st.html(BASE_CSS + (PROJECTOR_CSS if projector else ""))
+    st.html(page_css(projector))
     if not projector:
         st.markdown("**nnviz** · one backprop call, one operation at a time · "
                     ":gray[step with ← / → (Home / End: first / last); edit the network, x, y and η "

@@ -72,7 +72,7 @@ def neuron_choice_ui(ss, step: Step, sizes: list[int]) -> tuple[int, int]:
     cols = st.columns(2)
     j = cols[0].selectbox("neuron j", range(n_j), index=j, format_func=lambda v: f"j = {v + 1}",
                           key=f"j-{step.layer}")
-    if step.kind in ("nabla_w", "update_w"):
+    if step.op.matrix:
         n_k = sizes[step.layer - 1]
         k = cols[1].selectbox("input k", range(n_k), index=min(ss.ui["k"], n_k - 1),
                               format_func=lambda v: f"k = {v + 1}", key=f"k-{step.layer}")
@@ -98,7 +98,7 @@ def equation_ui(ss, trace: Trace, i: int, show_numbers: bool = True) -> None:
                                 label_visibility="collapsed") or ss.ui["view"]
     ss.ui["view"] = view
     j = k = 0
-    if view == "scalar" and step.kind != "input":
+    if view == "scalar" and not step.op.given:
         j, k = neuron_choice_ui(ss, step, trace.sizes)
     st.latex(step.latex(view))
     if show_numbers:

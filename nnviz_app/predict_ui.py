@@ -85,9 +85,9 @@ def predict_ui(ss, trace: Trace, i: int) -> bool:
     if "ss_score" not in ss:
         ss["ss_score"] = {"attempted": 0, "correct": 0}
     step = trace[i]
-    if step.kind == "input":
+    if step.op.given:
         c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        c1.caption("The input layer just passes x on: nothing to predict here. Press **Next**.")
+        c1.caption("This step just passes x on: nothing to predict here. Press **Next**.")
         with c2:
             _score_metric(ss)
         return True

@@ -1,7 +1,8 @@
 """The training view: train a small network with SGD, watch it live, then step into it.
 
 Training runs chunk by chunk (a bounded number of examples) in the script run (``nnviz.lessons.training``); the run is
-kept in ``ss_train`` and the pending epochs in ``ss_tr_job`` (see ``ui.selfstudy``).
+kept in ``ss_train`` and the pending epochs in ``ss_tr_job``; the data (a built-in dataset or
+the learner's own CSV) is chosen in ``nnviz_app.dataset_ui``.
 """
 from __future__ import annotations
 
@@ -12,45 +13,22 @@ import numpy as np
 import streamlit as st
 
 from nnviz.engine.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, ConfigError
-from nnviz.lessons.datasets import DATASETS, MAX_N, make_dataset
+from nnviz.lessons.datasets import MAX_N
 from nnviz.engine.network import Network
 from nnviz.trace.numfmt import fmt
-from nnviz.lessons.training import MAX_EPOCHS, RECIPES, train
+from nnviz.lessons.training import MAX_EPOCHS, train
 from nnviz.lessons.training_figures import decision_boundary_figure, training_curve_figure
 
 from . import editing
+from .dataset_ui import (OWN, SETTINGS, dataset_ui, init_widgets, load_recipe, own_rows, recipe_for,
+                         recipe_settings, run_data, title)
 from .panels import md_escape
 
 PLOT_CONFIG = {"displayModeBar": False}
-SETTINGS = ("epochs", "eta", "batch", "n", "seed")
 MAX_SEED = 2**32 - 1
 BOUNDARY_RESOLUTION = 70
 CHART_HEIGHT = 430
 MAX_CHUNK_EXAMPLES = 5000  # ≈ 0.5–0.75 s of batch-1 SGD on the recipes' networks (measured)
-
-
-def _recipe_settings(dataset: str) -> dict:
-    r = RECIPES[dataset]
-    return {"epochs": r["epochs"], "eta": float(r["eta"]), "batch": r["mini_batch_size"],
-            "n": r["n"], "seed": r["seed"]}
-
-
-def _load_recipe(ss) -> None:
-    """Put the chosen dataset's recipe defaults into the inputs (a callback)."""
-    for k, v in _recipe_settings(ss["ss_tr_dataset"]).items():
-        ss[f"ss_tr_{k}"] = v
-
-
-def _init_training_widgets(ss) -> None:
-    """Lazily give the training inputs their values: as last seen (``ss_tr_inputs``, which
-    outlives the widgets when another mode is shown), else the recipe's."""
-    seen = ss.get("ss_tr_inputs", {})
-    if ss.get("ss_tr_dataset") not in RECIPES:
-        ss["ss_tr_dataset"] = seen.get("dataset", "xor")
-    defaults = {**_recipe_settings(ss["ss_tr_dataset"]), **seen.get("settings", {})}
-    for k in SETTINGS:
-        if f"ss_tr_{k}" not in ss:
-            ss[f"ss_tr_{k}"] = defaults[k]
 
 
 def _whole(v) -> bool:
@@ -93,12 +71,15 @@ def _network(run: dict) -> Network:
     return net
 
 
-def new_run(dataset: str, settings: dict) -> dict:
-    """A fresh, untrained run: the recipe's architecture, seeded as ``run_recipe`` seeds it."""
-    r = RECIPES[dataset]
+def new_run(dataset: str, settings: dict, rows: list | None = None) -> dict:
+    """A fresh, untrained run: the recipe's architecture, seeded as ``run_recipe`` seeds it;
+    own data (``dataset`` "own") carries its ``rows`` (x1, x2, label)."""
+    r = recipe_for(dataset)
     net = Network(r["sizes"], seed=settings["seed"], activation=r["activation"], cost=r["cost"])
-    return {"dataset": dataset, "sizes": list(r["sizes"]), "activation": r["activation"],
-            "cost": r["cost"], "n": settings["n"], "seed": settings["seed"], "eta": settings["eta"],
+    n = len(rows) if dataset == OWN else settings["n"]
+    return {"dataset": dataset, "rows": rows if dataset == OWN else None,
+            "sizes": list(r["sizes"]), "activation": r["activation"],
+            "cost": r["cost"], "n": n, "seed": settings["seed"], "eta": settings["eta"],
             "batch": settings["batch"], **_params(net), "history": [], "epochs_done": 0,
             "rng_state": np.random.default_rng(settings["seed"]).bit_generator.state}
 
@@ -117,7 +98,7 @@ def _start_job(ss, settings: dict, total: int) -> None:
 
 
 def _on_train(ss, dataset: str, settings: dict) -> None:
-    ss["ss_train"] = new_run(dataset, settings)
+    ss["ss_train"] = new_run(dataset, settings, own_rows(ss) if dataset == OWN else None)
     _start_job(ss, settings, settings["epochs"])
 
 
@@ -146,7 +127,7 @@ def _on_step_into(ss, fallback: dict) -> None:
         ss["ss_tr_note"] = (f"This network ({'-'.join(map(str, run['sizes']))}) is beyond the "
                             f"explorer's limits of {MAX_LAYERS} layers of {MAX_NEURONS} neurons.")
         return
-    data = make_dataset(run["dataset"], run["n"], run["seed"])
+    data = run_data(run)
     x, y = data[min(max(int(example), 1), len(data)) - 1]
     try:
         cfg = Config.from_network(_network(run), x, y, min(run["eta"], MAX_ETA))
@@ -235,16 +216,11 @@ def _run_job(ss, slots: dict, run: dict, net: Network, data: list) -> None:
 
 def training_ui(ss) -> None:
     """The training view (replaces the explorer in mode 'train')."""
-    _init_training_widgets(ss)
+    init_widgets(ss)
     st.markdown("#### Train a small network with SGD — then step into one backprop call")
     left, right = st.columns([1.25, 2.6], gap="medium")
     with left:
-        st.selectbox("Dataset", list(RECIPES), key="ss_tr_dataset", on_change=_load_recipe,
-                     args=(ss,), format_func=lambda d: DATASETS[d].title)
-        recipe = RECIPES[ss["ss_tr_dataset"]]
-        st.caption(md_escape(DATASETS[ss["ss_tr_dataset"]].description) + "  \n"
-                   f"Network {'-'.join(map(str, recipe['sizes']))}, {recipe['activation']}, "
-                   f"{recipe['cost'].replace('_', ' ')} cost (the recipe's).")
+        dataset_ui(ss)
         c1, c2 = st.columns(2)
         c1.number_input("Epochs", key="ss_tr_epochs", step=10, format="%d",
                         help=f"1 to {MAX_EPOCHS:,}; Continue trains this many more")
@@ -253,12 +229,12 @@ def training_ui(ss) -> None:
         c3, c4 = st.columns(2)
         c3.number_input("Mini-batch size", key="ss_tr_batch", step=1, format="%d",
                         help="1 to the dataset size")
-        c4.number_input("Dataset size n", key="ss_tr_n", step=50, format="%d",
-                        help=f"2 to {MAX_N:,} points")
+        c4.number_input("Dataset size n", key="ss_tr_n", step=50, format="%d", disabled=ss["ss_tr_dataset"] == OWN,
+                        help=f"2 to {MAX_N:,} points (your own data: its number of rows)")
         c5, c6 = st.columns(2, vertical_alignment="bottom")
         c5.number_input("Seed", key="ss_tr_seed", step=1, format="%d",
                         help="drives the data, the initial weights and the shuffling")
-        c6.button("Recipe defaults", key="ss_tr_defaults", on_click=_load_recipe, args=(ss,),
+        c6.button("Recipe defaults", key="ss_tr_defaults", on_click=load_recipe, args=(ss,),
                   width="stretch", help="The settings that train this dataset to ≥ 95 % accuracy")
         raw = {k: ss.get(f"ss_tr_{k}") for k in SETTINGS}
         ss["ss_tr_inputs"] = {"dataset": ss["ss_tr_dataset"], "settings": raw}
@@ -281,12 +257,13 @@ def training_ui(ss) -> None:
         slots = {"progress": st.empty(), "note": st.empty()}
         if ss.get("ss_tr_note"):
             slots["note"].info(md_escape(ss["ss_tr_note"]))
-        if run and run["dataset"] != ss["ss_tr_dataset"]:
-            st.caption(md_escape(f"Shown: the {DATASETS[run['dataset']].title} run. Press Train "
-                                 "to start on the dataset chosen above."))
-    shown = run or new_run(ss["ss_tr_dataset"], settings or {**_recipe_settings(ss["ss_tr_dataset"])})
+        if run and (run["dataset"] != ss["ss_tr_dataset"] or (run["dataset"] == OWN and run.get("rows") != own_rows(ss))):
+            st.caption(md_escape(f"Shown: the {title(run['dataset'])} run. Press Train "
+                                 "to start on the data chosen above."))
+    dataset = ss["ss_tr_dataset"]
+    shown = run or new_run(dataset, settings or recipe_settings(ss, dataset), own_rows(ss) if dataset == OWN else None)
     net = _network(shown)
-    data = make_dataset(shown["dataset"], shown["n"], shown["seed"])
+    data = run_data(shown)
     with right:
         g1, g2 = st.columns(2, gap="small")
         slots["curve"] = g1.empty()

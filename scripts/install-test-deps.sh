@@ -28,5 +28,26 @@ else
     echo "[install-test-deps] chromium present: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)" >&2
 fi
 
+# nginx: tests/test_deploy_nginx.py starts deploy/start.sh's nginx on loopback ports (only
+# the binary is used; no service is enabled or configured).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    echo "[install-test-deps] nginx missing: installing nginx-light via apt-get" >&2
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            SUDO="sudo"
+        else
+            echo "[install-test-deps] need root (or sudo) to install nginx" >&2
+            exit 1
+        fi
+    fi
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx-light \
+        || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx
+    # Debian may start a global nginx on port 80 after installing it; the tests never use it.
+else
+    echo "[install-test-deps] nginx present: $( (nginx -v || /usr/sbin/nginx -v) 2>&1)" >&2
+fi
+
 bash scripts/install-app-deps.sh requirements-dev.txt
 echo "[install-test-deps] done" >&2

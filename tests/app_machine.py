@@ -92,7 +92,8 @@ ALLOWED_WORDS = re.compile(
     r"must|allowed|at most|at least|between|choose|one of|accepted|needs?\b|only|type |use |"
     r"lower|default|kept|instead|whole number|from \d|not quite|right:|revealed|stopped|trained|"
     r"diverged|beyond|limits|resumes|"
-    r"raises numpy's", re.IGNORECASE)  # the last: the common-mistakes panel showing a mistake's error
+    r"raises numpy's|"  # the common-mistakes panel showing a mistake's error
+    r"gradient check", re.IGNORECASE)  # the gradient check's verdict (counted, see check)
 
 
 def message_problems(at) -> list[str]:
@@ -132,7 +133,6 @@ class AppMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.at = None
-        self.dirty_forms: set[str] = set()  # forms holding a value that must be refused
 
     # -- helpers --
     def snapshot(self) -> tuple:
@@ -158,6 +158,9 @@ class AppMachine(RuleBasedStateMachine):
         assert not at.exception, (label, [e.value for e in at.exception][:1])
         problems = message_problems(at)
         assert not problems, (label, problems)
+        for e in at.error:  # not an input error, but a finding for whoever owns the check
+            if str(e.value).startswith("Gradient check FAILED"):
+                self.count("finding:gradient check FAILED on a correct backprop")
         now = self.snapshot()
         cfg_json, step, attempted, correct = now
         assert 0 <= step < _steps(cfg_json), (label, step)
@@ -171,6 +174,12 @@ class AppMachine(RuleBasedStateMachine):
                                         else at.query_params[k] for k in at.query_params})
         assert ui_state.current_config(state).model_dump_json() == cfg_json, ("URL network", label)
         assert state["step"] == step and state["mode"] == at.session_state["ui"]["mode"], ("URL step/mode", label)
+
+    def form_holds_bad_value(self, form: str) -> bool:
+        """Whether a field of ``form`` now holds a value that must be refused on submit."""
+        return (any(w.proto.form_id == form and w.value in BAD_TEXT for w in self.at.text_input)
+                or any(w.proto.form_id == form and isinstance(w.value, float) and not math.isfinite(w.value)
+                       for w in self.at.number_input))
 
     def widgets(self) -> list[tuple[str, object]]:
         out = []
@@ -204,13 +213,11 @@ class AppMachine(RuleBasedStateMachine):
             return options[choice % len(options)]
 
         if kind == "button":
+            must_refuse = bool(form) and self.form_holds_bad_value(form)
             w.click()
-            must_refuse = form in self.dirty_forms
-            self.dirty_forms.discard(form)
         elif kind == "text_input":
             value = one_of(BAD_TEXT + ODD_TEXT + [text])
             w.set_value(value)
-            (self.dirty_forms.add if value in BAD_TEXT else self.dirty_forms.discard)(form)
             must_refuse = value in BAD_TEXT and not form
         elif kind == "number_input":
             value = one_of(BAD_NUMBERS + ODD_NUMBERS + [number])
@@ -221,8 +228,6 @@ class AppMachine(RuleBasedStateMachine):
                 value = number
             w.set_value(value)
             bad = isinstance(value, float) and not math.isfinite(value)
-            if form:
-                (self.dirty_forms.add if bad else self.dirty_forms.discard)(form)
             must_refuse = bad and not form and not str(key).startswith("ss_tr_")
         elif kind == "data_editor":
             value = one_of(BAD_CELLS + ODD_CELLS)

@@ -2,8 +2,10 @@
 
 * app.py and nnviz_app/*.py: no ``unsafe_allow_html=True`` anywhere, no ``streamlit.components``;
   every ``.html(...)`` call (``st.html``, ``st.sidebar.html`` ...) gets an argument built only
-  from allowlisted module-level string constants of the same file (``+`` and ``a if c else b``
-  allowed) or from a call to an allowlisted function of ``nnviz.trace.codeview`` (which escapes).
+  from string literals (``+`` and ``a if c else b`` allowed) and calls of the allowlisted
+  functions: ``nnviz.trace.codeview.code_html`` (a template that escapes what it inserts) and
+  ``nnviz_app.styles.page_css`` (our CSS files).  HTML and CSS live in files, so no module-level
+  string constant is accepted.
 * nnviz/ never imports streamlit (it is the pure-Python layer).
 * Nothing in nnviz/, nnviz_app/ or app.py imports pickle (or marshal / shelve / dill / joblib),
   reads pickles (``read_pickle``, ``allow_pickle=True``), or calls eval / exec / compile.
@@ -19,10 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 UI_FILES = [ROOT / "app.py", *sorted((ROOT / "nnviz_app").glob("*.py"))]
 NNVIZ_FILES = sorted((ROOT / "nnviz").rglob("*.py"))
 
-# Module-level constants that may be passed to st.html (each must be a plain string literal).
-HTML_CONSTANTS = {"BASE_CSS", "PROJECTOR_CSS", "HIDE_CLICKER_CSS"}
-# Functions that build our own HTML, escaping everything they insert: name -> defining module.
-HTML_FUNCTIONS = {"code_html": "nnviz.trace.codeview"}
+# Functions that build our own HTML from package files, escaping everything they insert:
+# name -> defining module.  Each is checked below (test_allowlisted_functions_insert_no_caller_markup).
+HTML_FUNCTIONS = {"code_html": "nnviz.trace.codeview", "page_css": "nnviz_app.styles"}
 UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "joblib", "cloudpickle"}
 UNSAFE_CALLS = {"eval", "exec", "compile", "__import__"}  # as plain names (builtins)
 UNSAFE_METHODS = {"eval", "exec", "read_pickle"}  # as attributes: builtins.eval, pd.eval, df.eval ...
@@ -36,53 +37,27 @@ def _rel(path: Path) -> str:
     return str(path.relative_to(ROOT))
 
 
-def _string_constants(tree: ast.Module) -> set[str]:
-    """Names assigned once at module level to a string literal (or a sum of string literals)."""
-    def literal(node) -> bool:
-        if isinstance(node, ast.Constant):
-            return isinstance(node.value, str)
-        return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and literal(node.left) and literal(node.right)
-
-    assigned: dict[str, list[bool]] = {}
-    for node in ast.walk(tree):
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = [(t, node.value) for t in node.targets]
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [(node.target, node.value)]
-        for target, value in targets:
-            for name in ast.walk(target):
-                if isinstance(name, ast.Name):
-                    ok = node in tree.body and value is not None and literal(value) and not isinstance(node, ast.AugAssign)
-                    assigned.setdefault(name.id, []).append(ok)
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            for n in node.names:
-                assigned.setdefault(n, []).append(False)
-    return {name for name, oks in assigned.items() if oks == [True]}
-
-
 def _imported_functions(tree: ast.Module) -> dict[str, str]:
     """Local name -> module for every ``from X import name`` in the file."""
     out = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
             for alias in node.names:
-                out[alias.asname or alias.name] = node.module
+                out[alias.asname or alias.name] = "." * node.level + node.module
     return out
 
 
-def _safe_html_arg(node, constants: set[str], imports: dict[str, str]) -> bool:
+def _safe_html_arg(node, imports: dict[str, str]) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
-    if isinstance(node, ast.Name):
-        return node.id in HTML_CONSTANTS and node.id in constants
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _safe_html_arg(node.left, constants, imports) and _safe_html_arg(node.right, constants, imports)
+        return _safe_html_arg(node.left, imports) and _safe_html_arg(node.right, imports)
     if isinstance(node, ast.IfExp):
-        return _safe_html_arg(node.body, constants, imports) and _safe_html_arg(node.orelse, constants, imports)
+        return _safe_html_arg(node.body, imports) and _safe_html_arg(node.orelse, imports)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = node.func.id
-        return name in HTML_FUNCTIONS and imports.get(name) in (HTML_FUNCTIONS[name], ".codeview")
+        module = HTML_FUNCTIONS.get(name, "")
+        return bool(module) and imports.get(name) in (module, "." + module.rsplit(".", 1)[-1])
     return False
 
 
@@ -119,13 +94,13 @@ def test_no_unsafe_allow_html(path):
 @pytest.mark.parametrize("path", UI_FILES, ids=_rel)
 def test_html_calls_use_only_allowlisted_sources(path):
     tree = _tree(path)
-    constants, imports = _string_constants(tree), _imported_functions(tree)
+    imports = _imported_functions(tree)
     for call in _html_calls(tree):
         args = list(call.args) + [k.value for k in call.keywords if k.arg in (None, "body")]
         assert len(args) == 1, f"{_rel(path)}:{call.lineno}: .html() takes exactly one argument here"
-        assert _safe_html_arg(args[0], constants, imports), (
+        assert _safe_html_arg(args[0], imports), (
             f"{_rel(path)}:{call.lineno}: .html({ast.unparse(args[0])}) is not built only from "
-            f"{sorted(HTML_CONSTANTS)} (module-level string literals) or {sorted(HTML_FUNCTIONS)}")
+            f"string literals and calls of {sorted(HTML_FUNCTIONS)}")
 
 
 def test_the_html_checks_see_the_real_calls():
@@ -135,31 +110,51 @@ def test_the_html_checks_see_the_real_calls():
 
 
 def test_checker_rejects_user_text():
-    """The allowlist is strict: variables, f-strings, other calls and method results fail."""
+    """The allowlist is strict: variables, constants, f-strings, other calls, method results and
+    a look-alike function from another module fail."""
     src = '''
 import streamlit as st
 from nnviz.trace.codeview import code_html
+from elsewhere import page_css
 BASE_CSS = "<style></style>"
 def f(user, ss):
     st.html(user)
     st.html(f"<b>{user}</b>")
-    st.html(BASE_CSS + user)
+    st.html(BASE_CSS)
     st.html(ss.notice)
     st.html(str(user))
     st.html(code_html(user) + user)
-    st.sidebar.html(user if user else BASE_CSS)
+    st.sidebar.html(user if user else "<br>")
+    st.html(page_css(True))
 '''
     tree = ast.parse(src)
-    constants, imports = _string_constants(tree), _imported_functions(tree)
+    imports = _imported_functions(tree)
     calls = _html_calls(tree)
-    assert len(calls) == 7
-    assert not any(_safe_html_arg(c.args[0], constants, imports) for c in calls)
-    ok = ast.parse('import streamlit as st\nfrom nnviz.trace.codeview import code_html\nBASE_CSS = "<style/>"\n'
-                   'st.html(BASE_CSS + ("" if x else BASE_CSS))\nst.html(code_html("backprop", (1,)))\n')
-    assert all(_safe_html_arg(c.args[0], _string_constants(ok), _imported_functions(ok)) for c in _html_calls(ok))
-    # A constant reassigned from user input is no longer a constant.
-    bad = ast.parse('import streamlit as st\nBASE_CSS = "<style/>"\nBASE_CSS = input()\nst.html(BASE_CSS)\n')
-    assert not _safe_html_arg(_html_calls(bad)[0].args[0], _string_constants(bad), {})
+    assert len(calls) == 8
+    assert not any(_safe_html_arg(c.args[0], imports) for c in calls)
+    ok = ast.parse('import streamlit as st\nfrom nnviz.trace.codeview import code_html\n'
+                   'from .styles import page_css\n'
+                   'st.html("<hr>" + ("" if x else "<br>"))\nst.html(code_html("backprop", (1,)))\n'
+                   'st.html(page_css(projector))\n')
+    assert all(_safe_html_arg(c.args[0], _imported_functions(ok)) for c in _html_calls(ok))
+
+
+def test_allowlisted_functions_insert_no_caller_markup():
+    """What the allowlisted functions return: page_css only our CSS files; code_html escapes
+    the one text it inserts (the note) and accepts only a known seed function and an int size
+    (more in tests/test_codeview.py)."""
+    from nnviz.trace.codeview import code_html
+    from nnviz_app.styles import STYLESHEETS, page_css
+
+    for projector, names in STYLESHEETS.items():
+        css = [(ROOT / "nnviz_app" / n).read_text(encoding="utf-8") for n in names]
+        assert page_css(projector) == "<style>\n" + "\n".join(css) + "</style>"
+        assert all("<" not in c for c in css), "a stylesheet must not close its <style> element"
+    html = code_html("backprop", (1,), note="</div><script>alert(1)</script>")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    for bad in ({"source": "../etc/passwd"}, {"font_px": "1px;} body{display:none"}):
+        with pytest.raises((KeyError, ValueError)):
+            code_html(**{"source": "backprop", "lines": (1,), **bad})
 
 
 @pytest.mark.parametrize("path", NNVIZ_FILES, ids=_rel)

@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
-from nnviz import ACTIVATIONS, COSTS, Network, trace_backprop
+from nnviz import ACTIVATIONS, COSTS, Network, trace_backprop, trace_mini_batch
 from nnviz.draw.graph import graph_state
 from nnviz.lessons.mistakes import no_sigma_prime, stale_weights
 from nnviz.lessons.predict import hints, pick_target
@@ -40,10 +40,12 @@ def test_the_engine_allows_cross_entropy_only_with_sigmoid():
     assert {a for a, _ in PAIRS} == set(ACTIVATIONS)
 
 
-def traced(act, cost, sizes=(2, 3, 2, 1), seed=5):
+def traced(act, cost, sizes=(2, 3, 2, 1), seed=5, m=1):
+    """One backprop call (m = 1) or a mini-batch of m examples."""
     net = Network(list(sizes), seed=seed, activation=act, cost=cost)
     rng = np.random.default_rng(seed)
-    return trace_backprop(net, rng.standard_normal((sizes[0], 1)), rng.uniform(0, 1, (sizes[-1], 1)), 0.7)
+    batch = [(rng.standard_normal((sizes[0], 1)), rng.uniform(0, 1, (sizes[-1], 1))) for _ in range(m)]
+    return trace_mini_batch(net, batch, 0.7) if m > 1 else trace_backprop(net, *batch[0], 0.7)
 
 
 def shown(trace, i):
@@ -63,9 +65,10 @@ def shown(trace, i):
     return " ".join(text), " ".join(latex)
 
 
+@pytest.mark.parametrize("m", [1, 2])
 @pytest.mark.parametrize("act,cost", PAIRS)
-def test_every_step_names_its_own_activation_and_never_another(act, cost):
-    trace = traced(act, cost)
+def test_every_step_names_its_own_activation_and_never_another(act, cost, m):
+    trace = traced(act, cost, m=m)
     own = ACTIVATIONS[act]
     others = [f for name, f in ACTIVATIONS.items() if name != act]
     for i, s in enumerate(trace.steps):
@@ -120,7 +123,7 @@ def test_mistake_words_name_the_activation_s_own_derivative(act, cost):
 def test_every_kind_a_trace_records_is_in_the_table_and_every_op_is_used():
     used = set()
     for act, cost in PAIRS:
-        for s in traced(act, cost).steps:
+        for s in traced(act, cost).steps + traced(act, cost, m=2).steps:
             assert s.op is op_for(s.kind, s.layer, s.output_layer)
             used.add(s.op.name)
     assert used == set(OPS)

@@ -28,6 +28,7 @@ LABEL_SIG = 4   # significant digits on the figure
 HOVER_SIG = 9   # significant digits in hover text ("full precision")
 NODE_VALUES = ("z", "a", "sp", "delta", "nabla_b", "sum_nabla_b", "b", "new_b")
 EDGE_VALUES = ("w", "nabla_w", "new_w", "sum_nabla_w")
+RUNNING_KINDS = ("backprop", "sum_nabla_b", "sum_nabla_w")  # mini-batch steps: edges show Σ∇w so far
 _NAME = re.compile(r"([a-z_]+)\^(\d+)")
 
 
@@ -205,32 +206,40 @@ def _node_state(trace, known, phase, l, j) -> NodeState:
                      prefix, number, "\n".join([head] + lines))
 
 
-def _edge_state(trace, known, l, j, k, grad_read=False, names=frozenset()) -> EdgeState:
+def _edge_state(trace, known, l, j, k, step=None) -> EdgeState:
     J, K = j + 1, k + 1
     w = float(known[f"w^{l}"][j, k])
     grad = float(known[f"nabla_w^{l}"][j, k]) if f"nabla_w^{l}" in known else None
     new = float(known[f"new_w^{l}"][j, k]) if f"new_w^{l}" in known else None
     lines = [f"w^{l}_{J}{K}: neuron {K} of layer {l - 1} → neuron {J} of layer {l}",
              f"w^{l}_{J}{K} = {fmt(w, HOVER_SIG)}"]
+    names = frozenset((*step.reads, step.writes)) if step is not None else frozenset()
+    grad_read = f"nabla_w^{l}" in names or f"sum_nabla_w^{l}" in names
     label = signed(w)
+    total = known.get(f"sum_nabla_w^{l}") if trace.m > 1 else None
+    running = total is not None and step is not None and step.kind in RUNNING_KINDS
     if grad is not None:
         at = At.of(l, trace.output_layer, trace.activation, trace.cost)
         lines.append(f"{op_writing('nabla_w', l, at.L).formula_text(at, j, k)} = {fmt(grad, HOVER_SIG)}")
-    total = known.get(f"sum_nabla_w^{l}") if trace.m > 1 else None
     if total is not None:
-        lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} (batch) = {fmt(total[j, k], HOVER_SIG)}")
+        so_far = "so far" if step is not None and step.example is not None else "mini-batch"
+        lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} ({so_far}) = {fmt(total[j, k], HOVER_SIG)}")
     if new is not None:
         lines.append(f"new w^{l}_{J}{K} = w − (η/m)·Σ_x ∂C_x/∂w = {fmt(new, HOVER_SIG)}")
         label += " → " + signed(new)  # w and, once updated, its new value on one line
-    if grad is not None and (new is None or grad_read):  # the gradient until used, or read
-        label += ("\nΣ∇ " + signed(total[j, k]) if total is not None and new is not None
-                  else "\n∇ " + signed(grad))
+    sum_line = "Σ∇ " + signed(float(total[j, k])) if total is not None else ""
+    grad_line = "∇ " + signed(grad) if grad is not None else ""
+    if running:  # a mini-batch's running sum so far
+        label += "\n" + sum_line
+    elif grad is not None and (new is None or grad_read):  # the gradient until used, or read
+        label += "\n" + (sum_line if total is not None and new is not None else grad_line)
     edge = (node_id(l - 1, k), node_id(l, j))
     w_text = signed(w) if f"w^{l}" in names else ""
     new_text = signed(new) if new is not None and f"new_w^{l}" in names else ""
     first = f"{w_text} → {new_text}" if w_text and new_text else w_text or (new_text and "→ " + new_text)
-    grad_line = "∇ " + signed(grad) if grad is not None and (grad_read or f"nabla_w^{l}" in names) else ""
-    brief = "\n".join(x for x in (first, grad_line) if x)
+    second = (sum_line if f"sum_nabla_w^{l}" in names else
+              grad_line if grad_read or f"nabla_w^{l}" in names else "")
+    brief = "\n".join(x for x in (first, second) if x)
     return EdgeState(edge, l, j, k, w, grad, new, label, "\n".join(lines), brief)
 
 
@@ -250,13 +259,8 @@ def graph_state(trace, i: int) -> GraphState:
     forward = phase == "forward"
     nodes = {node_id(l, j): _node_state(trace, known, phase, l, j)
              for l, n in enumerate(sizes) for j in range(n)}
-    edges = {}
-    for l in range(1, len(sizes)):
-        grad_read = any(n in step.reads for n in (f"nabla_w^{l}", f"sum_nabla_w^{l}"))
-        for j in range(sizes[l]):
-            for k in range(sizes[l - 1]):
-                e = _edge_state(trace, known, l, j, k, grad_read, frozenset((*step.reads, step.writes)))
-                edges[e.edge] = e
+    edges = {e.edge: e for e in (_edge_state(trace, known, l, j, k, step) for l in range(1, len(sizes))
+                                 for j in range(sizes[l]) for k in range(sizes[l - 1]))}
     rn, re_ = set(), set()
     for name in step.reads:
         n, e = items_of(name, sizes)
@@ -271,7 +275,7 @@ def graph_state(trace, i: int) -> GraphState:
         nodes=MappingProxyType(nodes), edges=MappingProxyType(edges),
         reads_nodes=frozenset(rn), writes_nodes=wn, reads_edges=frozenset(re_), writes_edges=we,
         reads_target="y" in step.reads,
-        targets=tuple(float(v) for v in np.asarray(trace.y)[:, 0]),
+        targets=tuple(float(v) for v in np.asarray(known["y"])[:, 0]),  # this example's y
         extras=MappingProxyType(_extras(trace, step, known, nodes)),
     )
 

@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from nnviz.engine.config import MAX_JSON_BYTES, Config
+from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, load_json
 from nnviz.engine.text import excerpt
+from nnviz.trace.minibatch import MAX_EXAMPLES, trace_mini_batch
 from nnviz.trace.record import Trace, trace_backprop
 
 MIME = {"html": "text/html", "png": "image/png", "svg": "image/svg+xml", "gif": "image/gif",
@@ -81,6 +82,23 @@ def load_trace(text: str | bytes) -> Trace:
 
     The file is validated by ``Config.from_json`` (ConfigError otherwise); the trace is
     recomputed from the validated network, so its steps and numbers equal the saved ones.
+    A mini-batch trace (``examples`` with two or more pairs, each validated like x and y) is
+    recomputed by ``trace_mini_batch``.
     """
     cfg = Config.from_json(text)
-    return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    data = load_json(text)
+    examples = data.get("examples") if isinstance(data, dict) and data.get("format") == "nnviz-trace" else None
+    if not examples or len(examples) == 1:
+        return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    if not isinstance(examples, list) or len(examples) > MAX_EXAMPLES:
+        raise ConfigError(f"The trace's examples must be a list of at most {MAX_EXAMPLES} [x, y] pairs.")
+    batch = []
+    for e, pair in enumerate(examples, start=1):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise ConfigError(f"Example {e} of the trace is not an [x, y] pair.")
+        try:
+            one = cfg.replace(x=pair[0], y=pair[1])
+        except ConfigError as err:
+            raise ConfigError(f"Example {e} of the trace: {err}") from None
+        batch.append((one.x_array, one.y_array))
+    return trace_mini_batch(cfg.network(), batch, cfg.eta)

@@ -200,8 +200,6 @@ class Hint:
 
 def _latex_numbers(step: Step, t: Target) -> str:
     """The app's scalar formula with numbers (``Step.latex_numbers``), minus its result."""
-    if step.kind == "input":
-        return rf"a^{{0}}_{{{t.j + 1}}} = x_{{{t.j + 1}}}"
     full = step.latex_numbers("scalar", t.j, t.k or 0)
     return full.rsplit(" = ", 1)[0]
 

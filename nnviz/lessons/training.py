@@ -61,6 +61,12 @@ RECIPES: dict[str, dict] = {
 }
 
 
+# A learner's own CSV data (``nnviz.lessons.csvdata``): a 2-8-1 network like the moons'
+# recipe; ``n`` is the number of rows given, the seed drives the weights and the shuffling.
+OWN_DATA_RECIPE: dict = dict(dataset="own", sizes=[2, 8, 1], activation="sigmoid", cost="quadratic",
+                             eta=3.0, mini_batch_size=10, epochs=300, n=None, seed=0)
+
+
 def _whole(value, what: str, low: int, high: int) -> int:
     ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
           and math.isfinite(value) and float(value).is_integer() and low <= value <= high)

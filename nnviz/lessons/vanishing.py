@@ -18,10 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine.functions import get_activation
 from nnviz.trace.numfmt import fmt
-
-SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
-
 
 @dataclass(frozen=True)
 class LayerDelta:
@@ -80,7 +78,7 @@ def vanishing_explanation(trace) -> str:
              + (f" (about 1/{fmt(1 / total, 2)})." if 0 < total < 0.5 else ".")]
     slopes = ", ".join(f"{fmt(r.slope_max, 2)} (layer {r.layer})" for r in rows[1:])
     parts.append(f"Each step back multiplies by (w^(l+1))ᵀ and then, neuron by neuron, by "
-                 f"{SYMBOL[act]}′(z^l). ")
+                 f"{get_activation(act).prime_symbol}(z^l). ")
     if act == "sigmoid":
         parts[-1] += (f"The sigmoid's slope σ′(z) = σ(z)(1 − σ(z)) is at most 0.25 (here at most {slopes}), "
                       "so unless the weights are large each layer divides the error by 4 or more. "

@@ -6,6 +6,8 @@ text, without the result.  The activation's symbol comes from the ``Activation``
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from nnviz.trace.numfmt import fmt, sub
@@ -71,9 +73,20 @@ def _update(p, step, j, k):
             f"Σ ∂C/∂{p}^{l}_{s} = {_n(r[f'sum_nabla_{p}^{l}'][j, c])}")
 
 
-def update_w(step, j, k):
-    return _update("w", step, j, k)
+update_w = partial(_update, "w")
+update_b = partial(_update, "b")
 
 
-def update_b(step, j, k):
-    return _update("b", step, j, k)
+def backprop(step, j, k):
+    return f"x_{j + 1} = {_n(step.value[j, 0])} (the example's own input)"
+
+
+def _sum(p, step, j, k):
+    l, r = step.layer, step.reads
+    c, s = (k, sub(j, k)) if p == "w" else (0, sub(j))
+    return (f"Σ∂C/∂{p}^{l}_{s} so far = {_n(r[f'sum_nabla_{p}^{l}'][j, c])}, this example's "
+            f"∂C/∂{p}^{l}_{s} = {_n(r[f'nabla_{p}^{l}'][j, c])}")
+
+
+sum_nabla_b = partial(_sum, "b")
+sum_nabla_w = partial(_sum, "w")

@@ -1,28 +1,51 @@
-"""The seed's source as HTML, with the lines a step runs highlighted (no user text involved)."""
+"""The seed's source as HTML, with the lines a step runs highlighted (no user text involved).
+
+Syntax colours by pygments (one balanced line of ``<span class="pg-…">`` per source line),
+rows by the Jinja2 template ``codeview.html.j2`` (autoescaped), styles in ``codeview.css``
+(all three package data).
+"""
 from __future__ import annotations
 
-import html
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
 
 from nnviz.trace.seed_source import SOURCES
 
+HERE = Path(__file__).resolve().parent
+PYGMENTS_STYLE = "default"  # its colours stay readable on the panel's grey and the marked lines' yellow
+
+
+@cache
+def _files() -> tuple[jinja2.Template, Markup]:
+    """The template and the panel's CSS (codeview.css + the pygments style's token colours)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    tokens = HtmlFormatter(style=PYGMENTS_STYLE, classprefix="pg-").get_token_style_defs(".nnviz-code")
+    css = (HERE / "codeview.css").read_text(encoding="utf-8") + "\n".join(tokens)
+    return env.get_template("codeview.html.j2"), Markup(css)  # our own files: no user text
+
+
+@cache
+def highlighted_lines(source: str) -> tuple[Markup, ...]:
+    """``SOURCES[source]`` as HTML, one element per line (pygments escapes the text)."""
+    formatter = HtmlFormatter(style=PYGMENTS_STYLE, classprefix="pg-", nowrap=True)
+    text = SOURCES[source]
+    html = highlight(text, PythonLexer(stripnl=False), formatter)  # keep blank first/last lines
+    lines = tuple(Markup(line) for line in html.splitlines())
+    if len(lines) != len(text.splitlines()):
+        raise ValueError(f"pygments returned {len(lines)} lines for the {len(text.splitlines())} of {source!r}")
+    return lines
+
 
 def code_html(source: str, lines: tuple[int, ...], note: str = "", font_px: int = 14) -> str:
-    """``SOURCES[source]`` as a <pre> block; ``lines`` (1-based) marked with class ``hl``."""
-    rows = []
-    for n, text in enumerate(SOURCES[source].splitlines(), start=1):
-        mark = n in lines
-        rows.append(
-            f'<div class="{"hl" if mark else "ln"}"{" data-hl=1" if mark else ""}>'
-            f'<span class="no">{n:>2}</span> {html.escape(text) or " "}</div>'
-        )
-    style = (
-        f"<style>.nnviz-code{{font-family:'DejaVu Sans Mono',monospace;font-size:{font_px}px;"
-        "line-height:1.22;background:#f7f7f9;border:1px solid #ddd;border-radius:6px;padding:6px 0;"
-        "overflow-x:auto;margin:0}.nnviz-code div{white-space:pre;padding:0 8px}"
-        ".nnviz-code .hl{background:#ffe08a;font-weight:700;border-left:5px solid #b35806}"
-        ".nnviz-code .ln{border-left:5px solid transparent;color:#333}"
-        ".nnviz-code .no{color:#888;user-select:none}"
-        ".nnviz-note{font-size:0.9em;color:#444;margin-top:4px}</style>"
-    )
-    note_html = f'<div class="nnviz-note">{html.escape(note)}</div>' if note else ""
-    return f'{style}<div class="nnviz-code" data-source="{source}">{"".join(rows)}</div>{note_html}'
+    """``SOURCES[source]`` in a ``div.nnviz-code``: one ``div`` per line, the ``lines`` (1-based)
+    a step runs with class ``hl`` and ``data-hl=1``, the others class ``ln``; ``note`` below."""
+    template, css = _files()
+    rows = [(n, line, n in lines) for n, line in enumerate(highlighted_lines(source), start=1)]
+    return template.render(css=css, source=source, rows=rows, note=note, font_px=int(font_px))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+from nnviz.engine.functions import get_activation, get_cost
 from nnviz.trace.numfmt import bmatrix, fmt
 from nnviz.trace.seed_source import SOURCES
 from nnviz.trace.record import Trace
@@ -21,25 +22,37 @@ def weight_names(sizes: list[int]) -> dict[tuple[int, int, int], str]:
     return names
 
 
+def cost_text(trace: Trace, s, sig: int) -> str:
+    """C(a^L, y) of the example whose output error step is ``s`` (from z^L: exact even when a
+    sigmoid output has rounded to 0 or 1)."""
+    L, act = trace.output_layer, get_activation(trace.activation)
+    c = get_cost(trace.cost).fn_z(s.reads[f"z^{L}"], s.reads[f"a^{L}"], s.reads["y"], act)
+    return ("C = ½‖a^L − y‖² = " if trace.cost == "quadratic" else "C = ") + f"**{fmt(c, sig)}**"
+
+
 def explain_markdown(trace: Trace, title: str = "", sig: int = 9) -> str:
     """Every step of ``trace`` with its formula, its numbers (``sig`` digits) and seed line."""
-    out = [f"# Worked example: one backprop call{' — ' + title if title else ''}", ""]
+    what = "one backprop call" if trace.m == 1 else f"one mini-batch of {trace.m} examples"
+    out = [f"# Worked example: {what}{' — ' + title if title else ''}", ""]
     out += [f"Network sizes {trace.sizes}, activation **{trace.activation}**, cost **{trace.cost}**, "
             f"learning rate η = {fmt(trace.eta, sig)}, mini-batch of m = {trace.m}.",
             "Conventions: w^l_jk is the weight from neuron k of layer l−1 to neuron j of layer l; "
             "the quadratic cost is C = ½‖a − y‖² (summed, not averaged); the input layer has no bias.", ""]
-    out += ["$$x = " + bmatrix(trace.x, sig) + r",\quad y = " + bmatrix(trace.y, sig) + "$$", ""]
+    for e, (x, y) in enumerate(trace.examples, start=1):
+        name = f"_{{{e}}}" if len(trace.examples) > 1 else ""
+        out += [f"$$x{name} = " + bmatrix(x, sig) + rf",\quad y{name} = " + bmatrix(y, sig) + "$$", ""]
     for l, (w, b) in enumerate(zip(trace.weights, trace.biases), start=1):
         out.append(f"$$w^{{{l}}} = {bmatrix(w, sig)},\\quad b^{{{l}}} = {bmatrix(b, sig)}$$")
-    phase = None
+    phase = example = None
     for s in trace.steps:
+        if trace.m > 1 and s.example is not None and s.example != example:
+            example, phase = s.example, None
+            out += ["", f"## Example {example + 1} of {trace.m}"]
         if s.phase != phase:
             phase = s.phase
             out += ["", f"## {PHASE_HEADINGS[phase]}"]
-            if phase == "backward":
-                out += ["", f"Cost before the update: C = ½‖a^L − y‖² = **{fmt(trace.cost_value, sig)}**"
-                        if trace.cost == "quadratic" else
-                        f"Cost before the update: C = **{fmt(trace.cost_value, sig)}**"]
+        if s.op.name == "delta_out":
+            out += ["", f"Cost of this example before the update: {cost_text(trace, s, sig)}", ""]
         lines = SOURCES[s.code.source].splitlines()
         code = "\n".join(lines[i - 1].strip() for i in s.code.lines)
         out += ["", f"### Step {s.index + 1}. {s.title}", "", s.explanation, "",

@@ -14,6 +14,8 @@ every other value shown comes from the step.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from nnviz.trace.numfmt import bmatrix, fmt, fmt_term
@@ -191,17 +193,40 @@ def _num_update(p, step, view, j, k, sig):
             rf"{fmt_term(g[j, col], sig)} = {_out(step, j, k, sig)}")
 
 
-def sym_update_w(at, view):
-    return _sym_update("w", at, view)
+sym_update_w = partial(_sym_update, "w")
+sym_update_b = partial(_sym_update, "b")
+num_update_w = partial(_num_update, "w")
+num_update_b = partial(_num_update, "b")
 
 
-def sym_update_b(at, view):
-    return _sym_update("b", at, view)
+# ---- the mini-batch ----------------------------------------------------------------------------
+def sym_backprop(at, view):
+    return r"\left(\nabla_b C_x,\ \nabla_w C_x\right) = \mathrm{backprop}(x, y)"
 
 
-def num_update_w(step, view, j, k, sig):
-    return _num_update("w", step, view, j, k, sig)
+def num_backprop(step, view, j, k, sig):
+    if view == "matrix":
+        return rf"x = {_M(step.value, sig)},\quad y = {_M(step.reads['y'], sig)}"
+    return rf"x_{{{j+1}}} = {_out(step, j, k, sig)}"
 
 
-def num_update_b(step, view, j, k, sig):
-    return _num_update("b", step, view, j, k, sig)
+def _sym_sum(p, at, view):
+    l, sub = at.l, ("_{jk}" if p == "w" else "_j") if view == "scalar" else ""
+    return (rf"\Sigma\nabla {p}^{{{l}}}{sub} \leftarrow \Sigma\nabla {p}^{{{l}}}{sub} + "
+            rf"{_dC(p, l, sub, '_x')}")
+
+
+def _num_sum(p, step, view, j, k, sig):
+    l, r = step.layer, step.reads
+    old, d = r[f"sum_nabla_{p}^{l}"], r[f"nabla_{p}^{l}"]
+    if view == "matrix":
+        return rf"\Sigma\nabla {p}^{{{l}}} \leftarrow {_M(old, sig)} + {_M(d, sig)} = {_M(step.value, sig)}"
+    col, sub = (k, f"{j+1}{k+1}") if p == "w" else (0, f"{j+1}")
+    return (rf"\Sigma\nabla {p}^{{{l}}}_{{{sub}}} \leftarrow {_s(old[j, col], sig)} + "
+            rf"{fmt_term(d[j, col], sig)} = {_out(step, j, k, sig)}")
+
+
+sym_sum_nabla_b = partial(_sym_sum, "b")
+sym_sum_nabla_w = partial(_sym_sum, "w")
+num_sum_nabla_b = partial(_num_sum, "b")
+num_sum_nabla_w = partial(_num_sum, "w")

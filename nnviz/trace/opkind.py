@@ -45,16 +45,18 @@ class CodeRef:
 @dataclass(frozen=True)
 class At:
     """Where an operation runs: layer ``l`` of a network whose output layer is ``L``, under
-    activation ``act`` and cost ``cost`` (names are looked up)."""
+    activation ``act`` and cost ``cost`` (names are looked up), for example ``example``
+    (0-based) of a mini-batch (None: the whole batch)."""
 
     l: int
     L: int
     act: Activation
     cost: Cost
+    example: int | None = 0
 
     @classmethod
-    def of(cls, l: int, L: int, activation, cost) -> "At":
-        return cls(l, L, get_activation(activation), get_cost(cost))
+    def of(cls, l: int, L: int, activation, cost, example: int | None = 0) -> "At":
+        return cls(l, L, get_activation(activation), get_cost(cost), example)
 
     def words(self, j: int = 0, k: int | None = None) -> dict:
         """The fields every template may use (see the module docstring)."""
@@ -70,6 +72,9 @@ class At:
             "delta_note": f" ({P} cancels with the cross-entropy cost)" if self.cost.cancels_prime else "",
             "neg": "-1" if l == L else "-l", "prev": "activations[-2]" if l == L else "activations[-l-1]",
             "output_note": " This is the network's output." if l == L else "",
+            "e": (self.example or 0) + 1,
+            "first_note": (" Before the first example the sums are zeros (np.zeros), so this one is the "
+                           "first example's gradient itself." if not self.example else ""),
         }
 
 
@@ -94,7 +99,9 @@ class Op:
     what the formula hint adds.  ``matrix``: the output has a column index k.
     ``uses_activation``: the seed writes sigmoid here (a note says what nnviz runs).
     ``shapes``: the matrix equation's terms, to show each one's shape (see the module
-    docstring); ``why``: a sentence added to the explanation (why the transpose)."""
+    docstring); ``why``: a sentence added to the explanation (why the transpose);
+    ``plain_name``: it writes ``value`` itself, with no layer ("x"); ``given``: it passes
+    on a value the user gave (x): predict mode asks nothing, the one-neuron view has no j."""
 
     name: str
     kind: str
@@ -117,9 +124,13 @@ class Op:
     layer0: bool = field(default=False)
     shapes: tuple = ()
     why: str = ""
+    plain_name: bool = False
+    given: bool = False
 
     # ---- looked up by Step and everything else --------------------------------------
     def writes(self, l: int) -> str:
+        if self.plain_name:
+            return self.value
         return f"{self.value}^{0 if self.layer0 else l}"
 
     def value_names(self, at: At) -> dict:

@@ -13,7 +13,8 @@ Values are named ``"sym^l"`` (``"w^2"``, ``"delta^1"``, ``"nabla_w^2"``) or plai
 Templates are ``str.format`` strings over ``At.words(j, k)``: ``{l}``, ``{L}``, ``{lm}`` (l−1),
 ``{lp}`` (l+1), superscripts ``{ls}``, ``{lms}``, ``{lps}``; the activation's own ``{S}``
 (σ, tanh, ReLU), ``{P}`` (σ′, tanh′, ReLU′; ``{PL}`` in LaTeX), ``{A}`` (its name in words), ``{fn}``; the entry
-``{s}`` (subscript "1" or "12"), ``{J}``, ``{K}`` (1-based), ``{rule}`` (the slope at z^l_s
+``{s}`` (subscript "1" or "12"), ``{J}``, ``{K}`` (1-based), ``{e}`` (the example, 1-based),
+``{first_note}`` (said on the first example's running sums only), ``{rule}`` (the slope at z^l_s
 written out), and the cost's ``{cost_words}`` and ``{delta_rhs}``.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
         `activations` (and every z in `zs`) because the backward pass needs them again.""",
         Seed(_BP, ("activation = x", "activations = [x]"), "x", {"x": "x"}),
         entry="a^0_{s}", entry_latex="a^{{0}}_{{{s}}}", entry_words="input {J}, passed on as activation a^0_{s}",
-        rhs="x_{J}", hint=": the input layer passes the input on unchanged.", layer0=True),
+        rhs="x_{J}", hint=": the input layer passes the input on unchanged.", layer0=True, given=True),
     _op("z", "z", "forward", "z", {"w": "w^{l}", "a_prev": "a^{lm}", "b": "b^{l}"},
         "Forward · layer {l} · weighted input z{ls}",
         """Each neuron j of layer {l} adds up its inputs: every activation a{lms}ₖ of the layer
@@ -139,6 +140,38 @@ OPS: dict[str, Op] = {op.name: op for op in (
         entry="new b^{l}_{s}", entry_latex="b^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
         entry_words="the bias of neuron {J} in layer {l} after the update",
         rhs="b^{l}_{s} − (η/m) · Σ_x ∂C_x/∂b^{l}_{s}", hint=" (summed over the mini-batch)"),
+    # ---- the mini-batch: update_mini_batch's loop around backprop ---------------------------
+    _op("backprop", "backprop", "forward", "x", {"x": "x", "y": "y"},
+        "Mini-batch · example {e} · delta_nabla_b, delta_nabla_w = self.backprop(x, y)",
+        """update_mini_batch hands example {e} of the mini-batch to backprop, which returns this
+        example's gradient (delta_nabla_b, delta_nabla_w). Every example is run through the
+        network as it was before the mini-batch: nothing is updated until all of them have been
+        through. Step into the call to see each operation, or over it.""",
+        Seed("update_mini_batch", ("for x, y in mini_batch:", "= self.backprop(x, y)"), "x", {"x": "x"}),
+        entry="x_{J}", entry_latex="x_{{{J}}}", entry_words="input {J} of example {e}", rhs="x_{J}",
+        hint=": the example's input, as given.", plain_name=True, given=True),
+    _op("sum_nabla_b", "sum_nabla_b", "backward", "sum_nabla_b", {"nb": "sum_nabla_b^{l}", "dnb": "nabla_b^{l}"},
+        "Mini-batch · example {e} · layer {l} · running sum Σ∇b{ls}",
+        """The running sum of the bias gradients grows by this example's: Σ∇b{ls} ← Σ∇b{ls} +
+        ∂C_x/∂b{ls}, the seed's nb+dnb (a new list each time). Writing = instead of + would keep
+        only the last example's gradient.{first_note}""",
+        Seed("update_mini_batch", ("nabla_b = [nb+dnb",), "nb+dnb", {"nb": "sum_nabla_b^{l}", "dnb": "nabla_b^{l}"}),
+        entry="Σ∂C/∂b^{l}_{s}", entry_latex="\\Sigma\\nabla b^{{{l}}}_{{{s}}}",
+        entry_words="the sum so far of the gradients of the bias of neuron {J} in layer {l}, after example {e}",
+        rhs="(Σ∂C/∂b^{l}_{s} before) + ∂C_x/∂b^{l}_{s}", hint=" (this example's gradient added to the sum so far)"),
+    _op("sum_nabla_w", "sum_nabla_w", "backward", "sum_nabla_w", {"nw": "sum_nabla_w^{l}", "dnw": "nabla_w^{l}"},
+        "Mini-batch · example {e} · layer {l} · running sum Σ∇w{ls}",
+        """The running sum of the weight gradients grows by this example's: Σ∇w{ls} ← Σ∇w{ls} +
+        ∂C_x/∂w{ls}, the seed's nw+dnw; the edges show Σ∇w so far. The weights themselves do
+        not move yet: the update comes once, after the last example, with η/m.{first_note}""",
+        Seed("update_mini_batch", ("nabla_w = [nw+dnw",), "nw+dnw", {"nw": "sum_nabla_w^{l}", "dnw": "nabla_w^{l}"}),
+        entry="Σ∂C/∂w^{l}_{s}", entry_latex="\\Sigma\\nabla w^{{{l}}}_{{{s}}}",
+        entry_words="the sum so far of the gradients of " + _ENTRY_W + ", after example {e}",
+        rhs="(Σ∂C/∂w^{l}_{s} before) + ∂C_x/∂w^{l}_{s}", hint=" (this example's gradient added to the sum so far)",
+        matrix=True,
+        shapes=(("Σ∇w{ls}", r"\Sigma\nabla w^{{{l}}}", "sum_nabla_w^{l}"), "+",
+                ("∂C_x/∂w{ls}", r"\partial C_x/\partial w^{{{l}}}", "nabla_w^{l}"), "→",
+                ("Σ∇w{ls}", r"\Sigma\nabla w^{{{l}}}", "="))),
 )}
 KINDS = tuple(dict.fromkeys(op.kind for op in OPS.values()))
 

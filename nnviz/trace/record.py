@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnviz.engine.functions import get_activation, get_cost
 from nnviz.engine.network import Network, forward_backward
 from nnviz.trace.opkind import At, CodeRef, Op, shapes_latex, shapes_text
 from nnviz.trace.ops import op_for
@@ -23,6 +24,8 @@ class Step:
     ``reads`` maps value names ("w^2", "a^1", "y", ...) to arrays with the seed's shapes;
     ``value`` is the array it produces, named ``writes``.  ``op`` is its entry in the table
     of operations (``nnviz.trace.ops.OPS``), ``at`` where it runs (layer, activation, cost).
+    ``example``: which example of the mini-batch (0-based) the step belongs to; None for
+    the update, which belongs to the whole batch.
     """
 
     index: int
@@ -38,6 +41,7 @@ class Step:
     title: str = ""
     explanation: str = ""
     code: CodeRef | None = None
+    example: int | None = 0
 
     @property
     def op(self) -> Op:
@@ -47,7 +51,7 @@ class Step:
     @property
     def at(self) -> At:
         """Where it runs: its layer, the output layer, the activation and cost objects."""
-        return At.of(self.layer, self.output_layer, self.activation, self.cost)
+        return At.of(self.layer, self.output_layer, self.activation, self.cost, self.example)
 
     def __post_init__(self):
         self.writes = self.writes or self.op.writes(self.layer)
@@ -113,13 +117,26 @@ class Trace:
     biases: list
     steps: list = field(default_factory=list)
     m: int = 1
+    examples: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.examples = self.examples or [(self.x, self.y)]
+
+    def add(self, kind: str, layer: int, reads: dict, value, example: int | None = 0) -> Step:
+        """Append the step ``kind`` at ``layer`` (reads: value name -> array) and return it."""
+        step = Step(len(self.steps), kind, layer, self.output_layer, self.activation, self.cost,
+                    {k: np.array(v) for k, v in reads.items()}, np.array(value), example=example)
+        self.steps.append(step)
+        return step
 
     @property
     def output_layer(self) -> int:
         return len(self.sizes) - 1
 
     def _last(self, kind: str) -> list:
-        return [s.value for s in sorted((s for s in self.steps if s.kind == kind), key=lambda s: s.layer)]
+        """Per layer 1..L, the value of the last step of ``kind`` (the last example's)."""
+        last = {s.layer: s.value for s in self.steps if s.kind == kind}
+        return [last[l] for l in sorted(last)]
 
     @property
     def nabla_b(self) -> list:
@@ -170,7 +187,12 @@ class Trace:
         vals = {"x": self.x, "y": self.y, "eta": np.array(self.eta), "m": np.array(float(self.m))}
         for l, (w, b) in enumerate(zip(self.weights, self.biases), start=1):
             vals[f"w^{l}"], vals[f"b^{l}"] = w, b
+        base = set(vals)
+        current = 0
         for s in self.steps[: i + 1]:
+            if s.example is not None and s.example != current:  # a new example of the mini-batch:
+                current = s.example  # its values replace the last one's; the running sums stay
+                vals = {k: v for k, v in vals.items() if k in base or k.startswith("sum_nabla_")}
             vals.update(s.reads)
             vals[s.writes] = s.value
         return vals
@@ -179,11 +201,12 @@ class Trace:
     def to_dict(self) -> dict:
         arr = lambda a: np.asarray(a).tolist()  # noqa: E731
         return {
-            "format": "nnviz-trace", "version": 1,
+            "format": "nnviz-trace", "version": 2,
             "sizes": list(self.sizes), "activation": self.activation, "cost": self.cost,
             "eta": self.eta, "m": self.m, "x": arr(self.x), "y": arr(self.y),
+            "examples": [[arr(x), arr(y)] for x, y in self.examples],
             "weights": [arr(w) for w in self.weights], "biases": [arr(b) for b in self.biases],
-            "steps": [{"index": s.index, "kind": s.kind, "layer": s.layer, "phase": s.phase,
+            "steps": [{"index": s.index, "kind": s.kind, "layer": s.layer, "example": s.example, "phase": s.phase,
                        "writes": s.writes, "value": arr(s.value),
                        "reads": {k: arr(v) for k, v in s.reads.items()},
                        "title": s.title, "explanation": s.explanation,
@@ -203,11 +226,10 @@ class Trace:
         t = cls(sizes=list(d["sizes"]), activation=d["activation"], cost=d["cost"],
                 x=arr(d["x"]), y=arr(d["y"]), eta=float(d["eta"]),
                 weights=[arr(w) for w in d["weights"]], biases=[arr(b) for b in d["biases"]],
-                m=int(d.get("m", 1)))
-        L = len(t.sizes) - 1
-        t.steps = [Step(s["index"], s["kind"], s["layer"], L, t.activation, t.cost,
-                        {k: arr(v) for k, v in s["reads"].items()}, arr(s["value"]))
-                   for s in d["steps"]]
+                m=int(d.get("m", 1)), examples=[(arr(x), arr(y)) for x, y in d.get("examples", [])])
+        for s in d["steps"]:  # version 1 files have no "example": one example, numbered 0
+            t.add(s["kind"], s["layer"], {k: arr(v) for k, v in s["reads"].items()}, arr(s["value"]),
+                  s.get("example", 0) if s["kind"] not in ("update_w", "update_b") else None)
         return t
 
     @classmethod
@@ -226,33 +248,36 @@ def trace_backprop(net: Network, x, y, eta: float = 1.0, batch=None) -> Trace:
     x, y = net.check_example(x, y)
     if not np.isfinite(eta):
         raise ValueError(f"eta must be a finite number; got {eta!r}.")
-    L = net.num_layers - 1
-    weights = [w.copy() for w in net.weights]
-    biases = [b.copy() for b in net.biases]
     trace = Trace(list(net.sizes), net.activation.name, net.cost.name, x.copy(), y.copy(),
-                  float(eta), weights, biases)
+                  float(eta), [w.copy() for w in net.weights], [b.copy() for b in net.biases])
+    record_backprop(trace, x, y)
+    if batch is None:
+        return record_update(trace, trace.nabla_b, trace.nabla_w, 1)
+    xs, ys = net.copy()._stack(batch)
+    sum_b, sum_w, _, _ = forward_backward(trace.weights, trace.biases, net.activation, net.cost, xs, ys)
+    return record_update(trace, sum_b, sum_w, xs.shape[1])
+
+
+def record_backprop(trace: "Trace", x: Array, y: Array, example: int = 0):
+    """Append one backprop call on (x, y) to ``trace``, every operation as a ``Step`` tagged
+    ``example``; returns ``(nabla_b, nabla_w)``."""
+    L, act, cost = trace.output_layer, get_activation(trace.activation), get_cost(trace.cost)
 
     def emit(kind, layer, value, reads):
-        names = op_for(kind, layer, L).value_names(At.of(layer, L, net.activation, net.cost))
-        trace.steps.append(Step(len(trace.steps), kind, layer, L, trace.activation, trace.cost,
-                                {names[k]: np.array(v) for k, v in reads.items()}, np.array(value)))
+        names = op_for(kind, layer, L).value_names(At.of(layer, L, act, cost))
+        trace.add(kind, layer, {names[k]: v for k, v in reads.items()}, value, example)
 
-    forward_backward(weights, biases, net.activation, net.cost, x, y, emit)
+    nabla_b, nabla_w, _, _ = forward_backward(trace.weights, trace.biases, act, cost, x, y, emit)
+    return nabla_b, nabla_w
 
-    if batch is None:
-        sum_b, sum_w = trace.nabla_b, trace.nabla_w
-        trace.m = 1
-    else:
-        probe = net.copy()
-        xs, ys = probe._stack(batch)
-        sum_b, sum_w, _, _ = forward_backward(weights, biases, net.activation, net.cost, xs, ys)
-        trace.m = xs.shape[1]
-    step_size = {"eta": np.array(float(eta)), "m": np.array(float(trace.m))}
-    for p, params, sums in (("w", weights, sum_w), ("b", biases, sum_b)):
-        for l in range(1, L + 1):
+
+def record_update(trace: "Trace", sum_b: list, sum_w: list, m: int) -> "Trace":
+    """Append the update of ``update_mini_batch``: w ← w − (eta/m)·Σ∇w, then the biases."""
+    trace.m = int(m)
+    step_size = {"eta": np.array(float(trace.eta)), "m": np.array(float(m))}
+    for p, params, sums in (("w", trace.weights, sum_w), ("b", trace.biases, sum_b)):
+        for l in range(1, trace.output_layer + 1):
             old, g = params[l - 1], sums[l - 1]
-            new = old - (eta / trace.m) * g  # gradient descent on the parameters of layer l
-            reads = {f"{p}^{l}": old, f"sum_nabla_{p}^{l}": np.array(g), **step_size}
-            trace.steps.append(Step(len(trace.steps), f"update_{p}", l, L, trace.activation,
-                                    trace.cost, reads, new))
+            new = old - (trace.eta / m) * g  # gradient descent on the parameters of layer l
+            trace.add(f"update_{p}", l, {f"{p}^{l}": old, f"sum_nabla_{p}^{l}": g, **step_size}, new, None)
     return trace
