@@ -23,7 +23,8 @@ from nnviz_app.styles import page_css
 # The graph is laid out in pixels (node sizes, label room, where each label goes) for the
 # space it gets: the left 3/5 of the page at 1280 px, and in projection mode at 1024 × 768
 # a column of 600 × 690 px (over half the screen) beside the equation (layout.SCREENS).
-FIG_SIZE = {"light": SCREENS["desktop"][1:], "projector": SCREENS["projected"][1:]}
+FIG_SIZE = {"light": SCREENS["desktop"][1:], "projector": SCREENS["projected"][1:],
+            "phone": SCREENS["phone"][1:]}
 MODE_LABELS = {"explore": "Explore", "predict": "Predict", "train": "Train"}
 
 
@@ -97,6 +98,21 @@ def sidebar_ui() -> None:
 
 
 # ---- the explorer -------------------------------------------------------------------
+def graph_ui(make, args: tuple, theme: str, key: str) -> None:
+    """The graph laid out for its screen.  Outside projection mode a copy laid out for a
+    phone comes too, and app.css shows it instead below 640 px (the server does not know
+    the screen's width; a phone gets no shrunken desktop figure with 9 px labels)."""
+    def chart(t, k):
+        st.plotly_chart(make(*args, t), key=k, config={"displayModeBar": False}, theme=None)
+    if theme == "projector":
+        chart(theme, key)
+        return
+    with st.container(key=f"{key}_wide"):
+        chart(theme, key)
+    with st.container(key=f"{key}_phone"):
+        chart("phone", f"{key}_small")
+
+
 @st.fragment
 def explorer_ui() -> None:
     """Steps rerun only this fragment: controls, graph, equation and code."""
@@ -119,11 +135,9 @@ def explorer_ui() -> None:
     with left:
         shown = i if revealed else i - 1  # before the reveal: the values known before step i
         if step.phase == "update" and revealed:
-            st.plotly_chart(cached_update_figure(cfg_json, theme), key="update_fig",
-                            config={"displayModeBar": False}, theme=None)
+            graph_ui(cached_update_figure, (cfg_json,), theme, "update_fig")
         elif shown >= 0:
-            st.plotly_chart(cached_step_figure(cfg_json, shown, theme), key="graph",
-                            config={"displayModeBar": False}, theme=None)
+            graph_ui(cached_step_figure, (cfg_json, shown), theme, "graph")
         if not projector:
             st.markdown(panels.md_escape(step.explanation))
     if step.phase == "update" and revealed and not projector:

@@ -44,6 +44,7 @@
   const inView = (e) => { const r = e.getBoundingClientRect();
     return r.height > 0 && r.top >= -1 && r.bottom <= vh + 1 && r.left >= -1 && r.right <= vw + 1; };
   const hl = [...document.querySelectorAll('.nnviz-code .hl')];
+  const shownOther = [...document.querySelectorAll('.nnviz-code .ln')].filter(e => e.getClientRects().length > 0);
   const tex = [...document.querySelectorAll('.katex-display')];
   return {
     texts, overlaps, cut,
@@ -52,6 +53,7 @@
     share: visible(R) / (vw * vh),
     graph: [R.left, R.top, R.width, R.height],
     code_lines: hl.length, code_in_view: hl.length > 0 && hl.every(inView),
+    other_code_lines: shownOther.length,
     formulas: tex.length, formula_in_view: tex.length > 0 && inView(tex[0]),
     page_w: document.documentElement.scrollWidth, vw, vh,
   };

@@ -98,7 +98,7 @@ def figure_rows(page, trace, screen: str) -> list[dict]:
             for i in range(len(trace))]
 
 
-def app_rows(page, base_url: str, preset: str, screen: str, n: int) -> list[dict]:
+def app_rows(page, base_url: str, preset: str, screen: str, n: int, graph: str = APP_GRAPH) -> list[dict]:
     """Step the app through every step with → and measure each."""
     import re
     import sys as _sys
@@ -116,14 +116,14 @@ def app_rows(page, base_url: str, preset: str, screen: str, n: int) -> list[dict
         title = f"Step {i + 1}/{n}"
         page.wait_for_function("([sel, t]) => { const g = document.querySelector(sel);"
                                " return !!(g && g._fullLayout && (g._fullLayout.title.text.includes(t)"
-                               " || g._fullLayout.sliders.length)); }", arg=[APP_GRAPH, title],
+                               " || g._fullLayout.sliders.length)); }", arg=[graph, title],
                                timeout=30_000)
         wait_for_app_run(page, settle_ms=50)
         page.wait_for_timeout(150)
         if i == 0:  # focus on the page, not an input: Streamlit's key shortcuts need it
             page.locator('[data-testid="stMarkdownContainer"] strong').filter(
                 has_text=re.compile(r"^Step \d+ of \d+$")).click()
-        rows.append(measure(page, APP_GRAPH))
+        rows.append(measure(page, graph))
     return rows
 
 

@@ -179,7 +179,7 @@ def _layout(sc: _Scene, trace, th: Theme, title: str, notes: list, read_y=False)
                "y": 1 - (10 + 1.2 * th.title * title.count("<br>")) / sc.height, "yanchor": "top",
                "yref": "container"},
         font={"family": FONT, "size": th.font, "color": INK}, paper_bgcolor="white",
-        plot_bgcolor="white", width=sc.width, height=sc.height, margin=dict(sc.margin),
+        plot_bgcolor="white", width=sc.width, height=sc.height, margin={**sc.margin, "autoexpand": False},  # the same with react as new
         xaxis={**axis, "range": list(sc.xr)}, yaxis={**axis, "range": list(sc.yr)},
         hovermode="closest", dragmode=False, hoverlabel={"font": {"size": th.font, "family": FONT}},
         showlegend=False, annotations=heads + targets + notes)
@@ -229,8 +229,12 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     if edges not in ("weights", "gradients"):
         raise ValueError(f"edges must be 'weights' or 'gradients'; got {edges!r}.")
     st = graph_state(trace, i)
-    title, lines = _wrap(f"Step {st.step + 1}/{len(trace)} · " + re.sub(
-        r"\^(\w+)", r"<sup>\1</sup>", st.title.replace("nabla_", "∇")), th, width)
+    def heading(n, title):
+        return _wrap(f"Step {n + 1}/{len(trace)} · " + re.sub(
+            r"\^(\w+)", r"<sup>\1</sup>", title.replace("nabla_", "∇")), th, width)
+    title, _ = heading(st.step, st.title)
+    # room for the longest title of the trace: the network never moves between steps
+    lines = max(heading(n, s.title)[1] for n, s in enumerate(trace.steps))
     grad = edges == "gradients"
     large = len(trace.sizes) > 3 or max(trace.sizes) > 4  # beyond 3 layers × 4: not all fit
     hint = large and theme != "projector"
@@ -291,7 +295,7 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
         raise ValueError(f"n_frames must be at least 2; got {n_frames!r}.")
     title, lines = _wrap(f"Update · w ← w − (η/m)·∇w, b ← b − (η/m)·∇b  "
                          f"(η = {fmt(trace.eta)}, m = {trace.m})", th, width)
-    sc = _scene(trace, th, width, height, bottom_px=int(4.6 * th.font) + 48,
+    sc = _scene(trace, th, width, height, bottom_px=int(6 * th.font) + 64,
                 top_px=int(1.3 * th.title) * (lines - 1))
     vmax = max(float(np.max(np.abs(w))) for w in trace.weights + trace.new_weights) or 1.0
     nodes0, first = update_state(trace, 0.0)

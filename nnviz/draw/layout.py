@@ -120,7 +120,7 @@ def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
     under = (EXTRA_LINES + below) * lab_h + 4  # a node's step values (and target), under it
     while node > 12 and 2 * outer(node) + lab_h * (0 if inside else 1) + under + 8 > plot_h / rows:
         node -= 1  # a smaller node, its labels above and under its rings, within one row
-    top = outer(node) + 4 + (0 if inside else lab_h)
+    top = outer(node) + 10 + (0 if inside else lab_h)
     bottom = outer(node) + under
     # Nodes and rings are drawn over the margin (cliponaxis False), so a left margin as wide
     # as the write ring keeps the first column whole when the chart is drawn narrower.
