@@ -167,3 +167,25 @@ def test_verdict_writes_a_rounded_value_with_approx():
     x_step = trace.steps[0]
     msg = check_prediction(pick_target(x_step, 0, j=2), "0.8").message
     assert "a^0_3 = 0.8" in msg  # an exact value keeps its "="
+
+
+# ---- graph hover: a running sum is labelled as the sum so far ---------------------------
+def test_node_hover_labels_the_running_bias_sum_so_far_then_the_whole_batch():
+    from nnviz.draw.graph import graph_state, node_id
+    cfg = config("xor", "sigmoid", "quadratic")
+    batch = batch_of("xor", cfg, 2)
+    net = cfg.network()
+    per_example = [fd_gradient(net.weights, net.biases, "sigmoid", "quadratic", x, y)[0] for x, y in batch]
+    trace = trace_mini_batch(net, batch, cfg.eta)
+
+    def stated(i):
+        hover = graph_state(trace, i).nodes[node_id(2, 0)].hover
+        return re.search(r"Σ_x ∂C_x/∂b\^2_1 \(([a-z -]+)\) = ([-0-9.e]+)", hover).groups()
+
+    first = next(s.index for s in trace.steps if s.kind == "sum_nabla_b" and s.layer == 2 and s.example == 0)
+    label, value = stated(first)
+    assert label == "so far" and float(value) == pytest.approx(per_example[0][1][0, 0], rel=1e-6)
+    last = next(s.index for s in trace.steps if s.kind == "update_b" and s.layer == 2)
+    label, value = stated(last)
+    assert label == "mini-batch"
+    assert float(value) == pytest.approx(per_example[0][1][0, 0] + per_example[1][1][0, 0], rel=1e-6)
