@@ -124,25 +124,25 @@ def health_ok(base_url: str) -> bool:
         return False
 
 
-def streamlit_cmd(port: int, app: Path = REPO / "app.py") -> list[str]:
+def streamlit_cmd(port: int, app: Path = REPO / "app.py", extra: tuple[str, ...] = ()) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(app),
             "--server.headless", "true", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             # the tree is edited while benchmarks run: never rerun on file changes
-            "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+            "--server.fileWatcherType", "none", "--server.runOnSave", "false", *extra]
 
 
 class Server:
     """``streamlit run app.py`` on a free loopback port, in its own process group."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, extra: tuple[str, ...] = ()):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="nnviz-bench-", suffix=".log", delete=False)
         env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1",
                    STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(streamlit_cmd(self.port), cwd=str(REPO), env=env,
+        self.proc = subprocess.Popen(streamlit_cmd(self.port, extra=extra), cwd=str(REPO), env=env,
                                      stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -155,7 +155,7 @@ class AppMachine(RuleBasedStateMachine):
 
     def check(self, label: str, must_refuse: bool, before: tuple | None) -> None:
         at = self.at
-        assert not at.exception, (label, [e.value for e in at.exception][:1])
+        assert not at.exception, (label, [(e.value, e.stack_trace[-3:]) for e in at.exception][:1])
         problems = message_problems(at)
         assert not problems, (label, problems)
         for e in at.error:  # not an input error, but a finding for whoever owns the check
@@ -163,7 +163,9 @@ class AppMachine(RuleBasedStateMachine):
                 self.count("finding:gradient check FAILED on a correct backprop")
         now = self.snapshot()
         cfg_json, step, attempted, correct = now
-        assert 0 <= step < _steps(cfg_json), (label, step)
+        # explore mode's player has one more position after the steps: the update animation
+        explore = at.session_state["ui"]["mode"] == "explore"
+        assert 0 <= step < _steps(cfg_json) + explore, (label, step)
         assert 0 <= correct <= attempted, (label, now)
         if before is not None:
             assert attempted >= before[2] and correct >= before[3], ("the score went down", label)
@@ -194,8 +196,8 @@ class AppMachine(RuleBasedStateMachine):
     def open_url(self, params):
         self.count("urls")
         self.at = make_app(**params)
-        self.count(f"mode:{self.at.session_state['ui']['mode']}")
         self.check(f"open {sorted(params)}", False, None)
+        self.count(f"mode:{self.at.session_state['ui']['mode']}")
 
     @precondition(lambda self: self.at is not None)
     @rule(pick=st.integers(0, 2**16), choice=st.integers(0, 2**16), text=st.text(max_size=30),

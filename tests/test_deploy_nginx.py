@@ -124,7 +124,7 @@ def test_streamlit_works_under_the_csp_with_no_violation(deployment, browser):
     wait_for_app_run(page, timeout_ms=90_000)
     assert_no_streamlit_exception(page)
     # the link's step on the link's network: 8-8-8-8-8 has 32 steps (the presets 16 or fewer)
-    page.get_by_text("Step 10 of 32").first.wait_for(timeout=30_000)
+    page.get_by_text("Step 10 of 32", exact=True).first.wait_for(timeout=30_000)
     page.keyboard.press("ArrowRight")
     wait_for_app_run(page)
     assert page.locator(".js-plotly-plot").count() >= 1 and page.locator(".katex").count() >= 1

@@ -50,7 +50,7 @@ def _node_labels(fig) -> dict:
     out = {}
     for tr in fig.data:
         if tr.name in NODE_TRACES and tr.text is not None:
-            out.update({tuple(c): _plain(t) for c, t in zip(tr.customdata, tr.text)})
+            out.update({tuple(c): _plain(t) for c, t in zip(tr.customdata, tr.text, strict=True)})
     for a in fig.layout.annotations:
         if (a.name or "").startswith("node:"):
             out[tuple(map(int, a.name.split(":")[1:]))] = _plain(a.text.replace("=", "<br>", 1))

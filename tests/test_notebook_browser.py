@@ -21,6 +21,7 @@ import pytest
 
 from conftest import REPO_ROOT
 from nnviz.trace.numfmt import fmt
+from notebook_support import check_numbers, notebook_traces, state, wait_step
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -29,25 +30,6 @@ nbconvert = pytest.importorskip("nbconvert")
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = REPO_ROOT / "examples" / "backprop_3-2-1.ipynb"
-# Steps whose output the graph labels (hover text and the formula carry sp and the bias updates).
-GRAPH_KINDS = {"input", "z", "a", "delta", "nabla_b", "nabla_w", "update_w"}
-MINUS = "\u2212"
-
-STATE_JS = """() => {
-  const text = e => e ? e.textContent.replace(/\\s+/g, ' ') : '';
-  const p = document.querySelector('.nnviz-player');
-  if (p) {  // the client-side player
-    return {label: text(p.querySelector('.nnp-label')), drawn: p.dataset.drawn === p.dataset.step,
-            graph: text(p.querySelector('.nnp-fig .main-svg') && p.querySelector('.nnp-fig')),
-            numbers: text(p.querySelector('.nnp-num:not([hidden])'))};
-  }
-  const s = document.querySelector('.slide:not([hidden])');  // the page of slides
-  return {label: text(document.getElementById('counter')), drawn: !!(s && s.querySelector('.main-svg')),
-          graph: text(s && s.querySelector('.main-svg') && s.querySelector('.fig')),
-          numbers: text(s && s.querySelector('.tex.numbers'))};
-}"""
-
-
 def shot_path(tmp_path: Path, name: str) -> Path:
     if os.environ.get("NNVIZ_WRITE_ASSETS") == "1":
         return REPO_ROOT / "assets" / name
@@ -66,15 +48,7 @@ def executed(tmp_path_factory):
     body, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
     path = tmp_path_factory.mktemp("nb") / "backprop_3-2-1.html"
     path.write_text(body, encoding="utf-8")
-    # the notebook's own setup, run here: every code cell up to the first player
-    ns: dict = {}
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    first = next(i for i, c in enumerate(code) if "nnviz.show(" in c.source)
-    for c in code[: first + 1]:
-        exec(c.source, ns)  # noqa: S102  (our own example notebook)
-    last = code[-1].source.strip()
-    assert last.startswith("nnviz.trace_backprop(")
-    return nb, path, ns["player"].trace, eval(last, ns)  # noqa: S307
+    return (nb, path, *notebook_traces(nb))
 
 
 def kernel_printed(nb, needle: str) -> str:
@@ -115,30 +89,6 @@ def players(page):
     frames = page.locator("iframe[data-nnviz-frame]")
     assert frames.count() == 2
     return [page.frame_locator("iframe[data-nnviz-frame]").nth(i) for i in range(2)], frames
-
-
-def player_frame(page, k: int):
-    """The k-th player's frame (in page order)."""
-    return [f for f in page.frames if f.url.startswith("about:srcdoc")][k]
-
-
-def state(page, k: int) -> dict:
-    return player_frame(page, k).evaluate(STATE_JS)
-
-
-def wait_step(page, k: int, label: str) -> dict:
-    frame = player_frame(page, k)
-    frame.wait_for_function(f"() => {{ const s = ({STATE_JS})(); return s.drawn && s.label.includes({label!r}); }}",
-                            timeout=15_000)
-    return frame.evaluate(STATE_JS)
-
-
-def check_numbers(st: dict, step, i: int) -> None:
-    for v in np.ravel(step.value):
-        want = fmt(v).replace("-", MINUS)
-        if step.kind in GRAPH_KINDS:
-            assert want in st["graph"], (i, step.kind, want, st["graph"][:400])
-        assert want in st["numbers"], (i, step.kind, want, st["numbers"][:400])
 
 
 def test_executed_notebook_players_step_offline_with_the_traces_numbers(notebook_page, executed, tmp_path):

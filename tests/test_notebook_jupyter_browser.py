@@ -1,0 +1,124 @@
+"""The example notebook run in real JupyterLab and Notebook 7 (a local server, Chromium).
+
+A ``jupyter lab`` server (its Notebook 7 pages included) serves a copy of
+``examples/backprop_3-2-1.ipynb``; the page runs every cell from the Run menu, as a user
+would.  Both players appear; keys pressed in the first step it (the numbers on its graph
+are the trace's) while the notebook's own shortcuts (↓, ↑, j, k move between cells in
+command mode) never see them and the second player stays where it was.  Nothing outside
+the local server is requested.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import REPO_ROOT, _free_port, _stop_process_group
+from notebook_support import check_numbers, notebook_traces, state, wait_step
+
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("jupyterlab")
+pytest.importorskip("notebook")
+
+pytestmark = pytest.mark.browser
+
+NAME = "backprop_3-2-1.ipynb"
+# Records every kernel status the page shows (an aria text, "Kernel status: Idle"); the page
+# says "Idle" once before it even connects, so a kernel is ready when, after another status,
+# it says "Idle" again.
+STATUS_RECORDER_JS = """window.nnvizKernel = []; setInterval(() => {
+  const s = [...document.querySelectorAll('span')].find(e => /Kernel status:/.test(e.textContent));
+  const t = s ? s.textContent.trim() : '';
+  if (t && t !== window.nnvizKernel[window.nnvizKernel.length - 1]) window.nnvizKernel.push(t);
+}, 20);"""
+KERNEL_READY_JS = """() => { const k = window.nnvizKernel || [];
+  return k.length > 1 && /Idle/.test(k[k.length - 1]) && k.some(t => !/Idle/.test(t)); }"""
+ACTIVE_CELL_JS = """() => { const a = document.querySelector('.jp-Notebook .jp-Cell.jp-mod-active');
+  return a ? [...a.parentElement.children].indexOf(a) : -1; }"""
+
+
+@pytest.fixture(scope="module")
+def jupyter_server(tmp_path_factory):
+    """Base URL of a jupyter server (no token) whose root holds a copy of the notebook."""
+    root = tmp_path_factory.mktemp("jupyter")
+    shutil.copy(REPO_ROOT / "examples" / NAME, root / NAME)
+    # a fresh user: start the notebook's own kernel without asking ("Select Kernel")
+    settings = root / ".settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    (settings / "plugin.jupyterlab-settings").write_text('{"autoStartDefaultKernel": true}')
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p),
+               JUPYTER_CONFIG_DIR=str(root / ".config"), JUPYTERLAB_SETTINGS_DIR=str(root / ".settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"))
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+           "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
+           "--LabApp.news_url=None"] + (["--allow-root"] if os.geteuid() == 0 else [])
+    log = tempfile.NamedTemporaryFile(prefix="nnviz-jupyter-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("jupyter server did not start:\n" + open(log.name, errors="replace").read()[-3000:])
+            time.sleep(0.5)
+        yield base
+    finally:
+        _stop_process_group(proc)
+
+
+@pytest.mark.parametrize("ui,path", [("JupyterLab", f"/lab/tree/{NAME}"), ("Notebook 7", f"/notebooks/{NAME}")])
+def test_example_notebook_runs_and_steps_in_jupyter(browser, jupyter_server, ui, path):
+    trace, trace2 = notebook_traces(nbformat.read(REPO_ROOT / "examples" / NAME, as_version=4))
+    n = len(trace)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    outside = []
+
+    def route(r):
+        if r.request.url.startswith((jupyter_server, jupyter_server.replace("http", "ws", 1), "data:", "blob:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+    page.route("**/*", route)
+    page.add_init_script(STATUS_RECORDER_JS)
+    try:
+        page.goto(jupyter_server + path)
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+        page.wait_for_function(KERNEL_READY_JS, timeout=60_000)  # before, "Run All" is dropped
+        page.get_by_role("menuitem", name="Run").first.click()
+        page.get_by_text("Run All Cells", exact=True).first.click()
+        frames = page.locator("iframe[data-nnviz-frame]")
+        frames.nth(1).wait_for(state="attached", timeout=90_000)  # Lab may not paint cells out of view
+        assert frames.count() == 2
+        frames.nth(1).scroll_into_view_if_needed()
+        wait_step(page, 1, f"Step 1 of {n}")
+        frames.nth(0).scroll_into_view_if_needed()
+        wait_step(page, 0, f"Step 1 of {n}")
+        frames.nth(0).scroll_into_view_if_needed()
+        cell = page.evaluate(ACTIVE_CELL_JS)
+        page.frame_locator("iframe[data-nnviz-frame]").first.locator("body").click(position={"x": 3, "y": 3})
+        for key in ["ArrowRight"] * 9 + ["ArrowDown", "ArrowUp", "j", "k"]:
+            page.keyboard.press(key)
+        check_numbers(wait_step(page, 0, f"Step 10 of {n}"), trace[9], 9)
+        assert page.evaluate(ACTIVE_CELL_JS) == cell, "the notebook moved between cells"
+        assert "Step 1 of" in state(page, 1)["label"]
+        # the frame grew to its page's height (the output's script ran)
+        assert frames.nth(0).evaluate("e => e.getBoundingClientRect().height") > 400
+        assert outside == [], outside
+    finally:
+        context.close()
