@@ -208,3 +208,15 @@ def test_mistakes_panel_speaks_of_the_networks_own_activation_and_cost(activatio
         assert "quadratic" not in conventions and "ln" in conventions, conventions
     else:
         assert "½‖a^L − y‖²" in conventions
+
+
+def test_predict_reveal_writes_the_rounded_value_with_approx():
+    from apptest_support import make_app
+    at = make_app(mode="predict", step="2")  # a¹ = σ(z¹), z¹ = (1.16, −0.31) for the seed
+    at.button(key="ss_reveal_2").click().run()
+    assert not at.exception
+    info = next(e.value for e in at.info if "Revealed without answering" in e.value)
+    shown = re.search(r"a\^1\\?_(\d) (=|≈) (-?[0-9]+(?:\.[0-9]+)?)", info)  # md_escape writes \_
+    exact = 1.0 / (1.0 + math.exp(-(1.16, -0.31)[int(shown.group(1)) - 1]))
+    assert float(shown.group(3)) == pytest.approx(exact, abs=5e-5)
+    assert shown.group(2) == "≈", info
