@@ -186,10 +186,13 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
         notes.append("ReLU′(z) is 1 for z > 0 and 0 otherwise: leaving it out only matters for "
                      "neurons with z ≤ 0, which wrongly receive an error.")
     P = act.prime_symbol
+    output = (f"δ^L = a − y (with the cross-entropy cost ∂C/∂a = (a − y)/(a(1 − a)) and {P}(z^L) "
+              "= a(1 − a) cancel, so the output layer has no slope left to forget)"
+              if cost.cancels_prime else f"δ^L = (a − y) ⊙ {P}(z^L)")
     return _build(
         "no_sigma_prime", f"Forgetting {P}(z) in δ",
         "δ = ∂C/∂z, not ∂C/∂a. Between a neuron's weighted input z and its output a sits the "
-        f"activation, so the chain rule multiplies by its slope: δ^L = (a − y) ⊙ {P}(z^L) and "
+        f"activation, so the chain rule multiplies by its slope: {output} and "
         f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ {P}(z^l). Without {P} the error ignores how flat the "
         f"activation is: a neuron where {P} ≈ 0 should barely learn, but gets the full error.",
         "The δ's (and so the gradients) come out wrong — with the sigmoid, where σ′ ≤ 0.25, "

@@ -169,10 +169,11 @@ def check_prediction(target: Target, text, rel_tol: float = DEFAULT_REL_TOL,
                        str(e), problem=str(e))
     diff = guess - value
     shown = fmt(value, 4)
+    shown = ("= " if float(shown) == value else "≈ ") + shown  # rounded: not written as exact
     if abs(diff) <= tol:
-        message = f"Right: {target.symbol} = {shown}, and you said {fmt(guess, 6)}."
+        message = f"Right: {target.symbol} {shown}, and you said {fmt(guess, 6)}."
         return Verdict(True, True, guess, value, diff, tol, float(rel_tol), float(abs_tol), rule, message)
-    message = (f"Not quite: {target.symbol} = {shown}; you said {fmt(guess, 6)} "
+    message = (f"Not quite: {target.symbol} {shown}; you said {fmt(guess, 6)} "
                f"({'too high' if diff > 0 else 'too low'} by {fmt(abs(diff), 3)}).")
     if abs(guess + value) <= tol:
         message += " The size is right but the sign is not: check the signs of the factors."
