@@ -189,3 +189,22 @@ def test_node_hover_labels_the_running_bias_sum_so_far_then_the_whole_batch():
     label, value = stated(last)
     assert label == "mini-batch"
     assert float(value) == pytest.approx(per_example[0][1][0, 0] + per_example[1][1][0, 0], rel=1e-6)
+
+
+# ---- common mistakes: labels and conventions for the network shown -----------------------
+@pytest.mark.parametrize("activation,cost", [("relu", "quadratic"), ("tanh", "quadratic"),
+                                             ("sigmoid", "cross_entropy")])
+def test_mistakes_panel_speaks_of_the_networks_own_activation_and_cost(activation, cost):
+    from apptest_support import make_app
+    from nnviz.engine.functions import get_activation
+    from nnviz_app.state import encode_config
+    at = make_app(cfg=encode_config(config("seed", activation, cost)))
+    assert not at.exception
+    label = at.toggle(key="ss_mistake_no_sigma_prime").label
+    P = get_activation(activation).prime_symbol
+    assert P in label and (activation == "sigmoid" or "σ′" not in label), label
+    conventions = next(c.value for c in at.caption if c.value.startswith("Conventions used by nnviz"))
+    if cost == "cross_entropy":
+        assert "quadratic" not in conventions and "ln" in conventions, conventions
+    else:
+        assert "½‖a^L − y‖²" in conventions
