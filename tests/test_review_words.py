@@ -220,3 +220,18 @@ def test_predict_reveal_writes_the_rounded_value_with_approx():
     exact = 1.0 / (1.0 + math.exp(-(1.16, -0.31)[int(shown.group(1)) - 1]))
     assert float(shown.group(3)) == pytest.approx(exact, abs=5e-5)
     assert shown.group(2) == "≈", info
+
+
+# ---- cross-entropy saturation: where σ(z) really rounds to 0 and to 1 --------------------
+def test_saturation_note_states_where_the_sigmoid_really_rounds():
+    """σ(z) rounds to exactly 1 above z ≈ 36.7 but to exactly 0 only below z ≈ −709.8 (e^−z
+    overflows); σ(−40) ≈ 4e−18 is not 0.  Oracle: the sigmoid written here with numpy."""
+    from nnviz.engine.functions import CROSS_ENTROPY, saturation_note
+    with np.errstate(over="ignore"):
+        sigma = lambda z: 1.0 / (1.0 + np.exp(-np.float64(z)))  # noqa: E731
+        note = saturation_note(np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]]), CROSS_ENTROPY)
+        hi = float(re.search(r"exactly 1 once z is above about (\d+)", note).group(1))
+        lo = -float(re.search(r"exactly 0 once z is below about [−-](\d+)", note).group(1))
+        assert sigma(hi + 1) == 1.0 and sigma(hi - 1) < 1.0
+        assert sigma(lo - 1) == 0.0 and sigma(lo + 1) > 0.0
+        assert sigma(-hi) > 0.0  # the old "|z| above about 37" was wrong for 0
