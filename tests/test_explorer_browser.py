@@ -124,7 +124,7 @@ def node_labels(fig) -> dict:
     for d in fig["data"]:
         if d["name"].startswith("nodes") and d["customdata"] and d["text"]:
             texts = d["text"] if isinstance(d["text"], list) else [d["text"]] * len(d["customdata"])
-            for (l, j), t in zip(d["customdata"], texts):
+            for (l, j), t in zip(d["customdata"], texts, strict=True):
                 out[(int(l), int(j))] = _prefix_number(plain_lines(t))
     for a in fig["annotations"]:
         if a["name"].startswith("node:"):
@@ -346,7 +346,7 @@ def test_update_animation_plays_in_the_browser_without_the_server(page, streamli
         hover = next(d for d in fig["data"] if d["name"] == "edge hover")
         labels = edge_labels(fig)
         out = {}
-        for (l, j, k), tip in zip(hover["customdata"], hover["hovertext"]):
+        for (l, j, k), tip in zip(hover["customdata"], hover["hovertext"], strict=True):
             now = re.search(r"now (\S+)", tip).group(1)
             out[(l, j, k)] = (now, number(labels[(l, j, k)][0]) if (l, j, k) in labels else None)
         return out
