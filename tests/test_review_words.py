@@ -167,3 +167,71 @@ def test_verdict_writes_a_rounded_value_with_approx():
     x_step = trace.steps[0]
     msg = check_prediction(pick_target(x_step, 0, j=2), "0.8").message
     assert "a^0_3 = 0.8" in msg  # an exact value keeps its "="
+
+
+# ---- graph hover: a running sum is labelled as the sum so far ---------------------------
+def test_node_hover_labels_the_running_bias_sum_so_far_then_the_whole_batch():
+    from nnviz.draw.graph import graph_state, node_id
+    cfg = config("xor", "sigmoid", "quadratic")
+    batch = batch_of("xor", cfg, 2)
+    net = cfg.network()
+    per_example = [fd_gradient(net.weights, net.biases, "sigmoid", "quadratic", x, y)[0] for x, y in batch]
+    trace = trace_mini_batch(net, batch, cfg.eta)
+
+    def stated(i):
+        hover = graph_state(trace, i).nodes[node_id(2, 0)].hover
+        return re.search(r"Σ_x ∂C_x/∂b\^2_1 \(([a-z -]+)\) = ([-0-9.e]+)", hover).groups()
+
+    first = next(s.index for s in trace.steps if s.kind == "sum_nabla_b" and s.layer == 2 and s.example == 0)
+    label, value = stated(first)
+    assert label == "so far" and float(value) == pytest.approx(per_example[0][1][0, 0], rel=1e-6)
+    last = next(s.index for s in trace.steps if s.kind == "update_b" and s.layer == 2)
+    label, value = stated(last)
+    assert label == "mini-batch"
+    assert float(value) == pytest.approx(per_example[0][1][0, 0] + per_example[1][1][0, 0], rel=1e-6)
+
+
+# ---- common mistakes: labels and conventions for the network shown -----------------------
+@pytest.mark.parametrize("activation,cost", [("relu", "quadratic"), ("tanh", "quadratic"),
+                                             ("sigmoid", "cross_entropy")])
+def test_mistakes_panel_speaks_of_the_networks_own_activation_and_cost(activation, cost):
+    from apptest_support import make_app
+    from nnviz.engine.functions import get_activation
+    from nnviz_app.state import encode_config
+    at = make_app(cfg=encode_config(config("seed", activation, cost)))
+    assert not at.exception
+    label = at.toggle(key="ss_mistake_no_sigma_prime").label
+    P = get_activation(activation).prime_symbol
+    assert P in label and (activation == "sigmoid" or "σ′" not in label), label
+    conventions = next(c.value for c in at.caption if c.value.startswith("Conventions used by nnviz"))
+    if cost == "cross_entropy":
+        assert "quadratic" not in conventions and "ln" in conventions, conventions
+    else:
+        assert "½‖a^L − y‖²" in conventions
+
+
+def test_predict_reveal_writes_the_rounded_value_with_approx():
+    from apptest_support import make_app
+    at = make_app(mode="predict", step="2")  # a¹ = σ(z¹), z¹ = (1.16, −0.31) for the seed
+    at.button(key="ss_reveal_2").click().run()
+    assert not at.exception
+    info = next(e.value for e in at.info if "Revealed without answering" in e.value)
+    shown = re.search(r"a\^1\\?_(\d) (=|≈) (-?[0-9]+(?:\.[0-9]+)?)", info)  # md_escape writes \_
+    exact = 1.0 / (1.0 + math.exp(-(1.16, -0.31)[int(shown.group(1)) - 1]))
+    assert float(shown.group(3)) == pytest.approx(exact, abs=5e-5)
+    assert shown.group(2) == "≈", info
+
+
+# ---- cross-entropy saturation: where σ(z) really rounds to 0 and to 1 --------------------
+def test_saturation_note_states_where_the_sigmoid_really_rounds():
+    """σ(z) rounds to exactly 1 above z ≈ 36.7 but to exactly 0 only below z ≈ −709.8 (e^−z
+    overflows); σ(−40) ≈ 4e−18 is not 0.  Oracle: the sigmoid written here with numpy."""
+    from nnviz.engine.functions import CROSS_ENTROPY, saturation_note
+    with np.errstate(over="ignore"):
+        sigma = lambda z: 1.0 / (1.0 + np.exp(-np.float64(z)))  # noqa: E731
+        note = saturation_note(np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]]), CROSS_ENTROPY)
+        hi = float(re.search(r"exactly 1 once z is above about (\d+)", note).group(1))
+        lo = -float(re.search(r"exactly 0 once z is below about [−-](\d+)", note).group(1))
+        assert sigma(hi + 1) == 1.0 and sigma(hi - 1) < 1.0
+        assert sigma(lo - 1) == 0.0 and sigma(lo + 1) > 0.0
+        assert sigma(-hi) > 0.0  # the old "|z| above about 37" was wrong for 0

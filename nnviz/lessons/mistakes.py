@@ -20,15 +20,22 @@ from typing import Callable
 
 import numpy as np
 
+from nnviz.engine.functions import get_activation, get_cost
 from nnviz.engine.network import Network, forward
 from nnviz.trace.record import trace_backprop
 
 Array = np.ndarray
 
-CONVENTIONS = (
-    "Conventions used by nnviz (Nielsen's): the quadratic cost of one example is "
-    "C = ½‖a^L − y‖², summed over the output neurons, not averaged (the mean over the examples "
-    "only enters through the η/m of the update). w^l_jk is the weight from neuron k of layer "
+def conventions(cost="quadratic") -> str:
+    """The conventions, with the cost of the network shown (a name or a ``Cost``)."""
+    text = get_cost(cost).text.replace("‖a ", "‖a^L ")
+    return CONVENTIONS_TEMPLATE.format(cost=f"the {get_cost(cost).name.replace('_', '-')} cost of one "
+                                            f"example is {text}")
+
+
+CONVENTIONS_TEMPLATE = (
+    "Conventions used by nnviz (Nielsen's): {cost}, summed over the output neurons, not averaged "
+    "(the mean over the examples only enters through the η/m of the update). w^l_jk is the weight from neuron k of layer "
     "l−1 to neuron j of layer l, so w^l has one row per neuron of layer l and one column per "
     "neuron of layer l−1, and z^l = w^l·a^(l−1) + b^l. The input layer (layer 0) has no bias "
     "and no δ: the first bias and the first δ belong to layer 1. δ^l = ∂C/∂z^l, "
@@ -261,6 +268,18 @@ def wrong_transpose(net: Network, x, y, eta: float = 1.0) -> Mistake:
         (rd, rb, rw), (wd, wb, ww), shape_problems=shape_problems, notes=notes)
 
 
+LABELS = {
+    "stale_weights": "Stale weights: update w before sending δ back through it",
+    "no_sigma_prime": "No {P}: leave {P}(z) out of δ",
+    "wrong_transpose": "Wrong transpose: ∂C/∂w = a·δᵀ instead of δ·aᵀ",
+}
+
+
+def mistake_label(name: str, activation) -> str:
+    """The short label of mistake ``name`` for a network with ``activation`` (name or object)."""
+    return LABELS[name].format(P=get_activation(activation).prime_symbol)
+
+
 MISTAKES: dict[str, Callable[..., Mistake]] = {
     "stale_weights": stale_weights,
     "no_sigma_prime": no_sigma_prime,
@@ -280,3 +299,6 @@ def show_mistake(name: str, net: Network, x, y, eta: float = 1.0) -> Mistake:
 def all_mistakes(net: Network, x, y, eta: float = 1.0) -> list[Mistake]:
     """Every mistake, in ``MISTAKES`` order, on the same network and example."""
     return [fn(net, x, y, eta) for fn in MISTAKES.values()]
+
+
+CONVENTIONS = conventions("quadratic")  # the seed's cost
