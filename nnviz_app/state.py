@@ -102,7 +102,8 @@ def parse_batch(text: str) -> tuple:
         try:
             vec = [tuple(float(v) for v in side.split(",")) for side in xy]
         except ValueError:
-            raise ValueError(f"has something that is not a number in example {e}") from None
+            raise ValueError(f"has something that is not a number in example {e} "
+                             "(allowed: numbers, x and y separated by ;, e.g. 0.5,-1;1)") from None
         if not all(1 <= len(v) <= 8 and all(math.isfinite(c) and abs(c) <= MAX_ABS for c in v) for v in vec):
             raise ValueError(f"is outside the limits in example {e} (x and y: 1 to 8 finite numbers of "
                              f"magnitude at most {MAX_ABS:g})")
