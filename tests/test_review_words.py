@@ -249,3 +249,14 @@ def test_update_animation_title_sums_the_gradients_of_the_batch():
     np.testing.assert_allclose(trace.new_weights[0], want, rtol=1e-6, atol=1e-8)
     title = update_animation_figure(trace, n_frames=2).layout.title.text
     assert "(η/m)·Σ" in title and "(η/m)·∇w" not in title, title
+
+
+def test_exported_header_lists_every_example_of_a_mini_batch():
+    from nnviz.export.walkthrough import describe
+    cfg = config("xor", "sigmoid", "quadratic")
+    batch = batch_of("xor", cfg, 4)
+    meta = describe(trace_mini_batch(cfg.network(), batch, cfg.eta))
+    assert "m = 4" in meta
+    stated = re.findall(r"x = \(([^)]*)\), y = \(([^)]*)\)", meta)
+    assert [([float(v) for v in x.split(", ")], float(y)) for x, y in stated] == \
+        [(list(x.ravel()), float(y[0, 0])) for x, y in batch]
