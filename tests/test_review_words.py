@@ -346,3 +346,19 @@ def test_every_scalar_formula_ends_with_the_independently_computed_value(preset,
         true = expected(s, ref, activation)
         half_unit = 0.5 * 10.0 ** (np.floor(np.log10(abs(true))) - 3) if true else 0.0
         assert abs(shown - true) <= 1.02 * half_unit + 1e-6 * abs(true) + 1e-9, (s, shown, true)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_a_note_that_the_seed_writes_sigmoid_sits_only_on_lines_that_do(activation):
+    from nnviz.trace.seed_source import SOURCES
+    cfg = config("deep", activation, "quadratic")
+    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    noted = 0
+    for s in trace.steps:
+        lines = "\n".join(SOURCES[s.code.source].splitlines()[i - 1] for i in s.code.lines)
+        if "where the seed writes sigmoid" in s.code.note:
+            noted += 1
+            assert "sigmoid" in lines, (s, lines)
+        elif "sigmoid" in lines:  # and every line that does write it says what nnviz runs
+            assert activation in s.code.note.lower() or "ReLU" in s.code.note, (s, s.code.note)
+    assert noted > 0
