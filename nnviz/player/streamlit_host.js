@@ -59,4 +59,13 @@ export default function (component) {
       host.player.go(data.step);
     }
   }).catch(e => { root.textContent = "The step-by-step player could not start: " + e.message; });
+  // Unmounted (e.g. predict mode): let go of the keys and the address.  Streamlit may also
+  // call this between two runs that keep the element: then the player stays.
+  return () => setTimeout(() => {
+    if (root.isConnected || !host.player) return;
+    host.player.destroy();
+    if (window.nnvizPlayer === host.player) window.nnvizPlayer = null;
+    host.player = null;
+    host.id = null;
+  }, 0);
 }
