@@ -96,7 +96,9 @@ class Monkey:
 
     def view(self):
         label = self.rng.choice(["Matrix (whole layer)", "One neuron"])
-        self.page.locator(".nnviz-player .nnp-view").filter(has_text=label).click()
+        button = self.page.locator(".nnviz-player .nnp-view").filter(has_text=label)
+        if button.is_visible():  # hidden on the update animation (it has one formula)
+            button.click()
         self._count("view")
 
     def preset(self, title: str | None = None):
