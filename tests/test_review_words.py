@@ -208,3 +208,44 @@ def test_mistakes_panel_speaks_of_the_networks_own_activation_and_cost(activatio
         assert "quadratic" not in conventions and "ln" in conventions, conventions
     else:
         assert "½‖a^L − y‖²" in conventions
+
+
+def test_predict_reveal_writes_the_rounded_value_with_approx():
+    from apptest_support import make_app
+    at = make_app(mode="predict", step="2")  # a¹ = σ(z¹), z¹ = (1.16, −0.31) for the seed
+    at.button(key="ss_reveal_2").click().run()
+    assert not at.exception
+    info = next(e.value for e in at.info if "Revealed without answering" in e.value)
+    shown = re.search(r"a\^1\\?_(\d) (=|≈) (-?[0-9]+(?:\.[0-9]+)?)", info)  # md_escape writes \_
+    exact = 1.0 / (1.0 + math.exp(-(1.16, -0.31)[int(shown.group(1)) - 1]))
+    assert float(shown.group(3)) == pytest.approx(exact, abs=5e-5)
+    assert shown.group(2) == "≈", info
+
+
+# ---- cross-entropy saturation: where σ(z) really rounds to 0 and to 1 --------------------
+def test_saturation_note_states_where_the_sigmoid_really_rounds():
+    """σ(z) rounds to exactly 1 above z ≈ 36.7 but to exactly 0 only below z ≈ −709.8 (e^−z
+    overflows); σ(−40) ≈ 4e−18 is not 0.  Oracle: the sigmoid written here with numpy."""
+    from nnviz.engine.functions import CROSS_ENTROPY, saturation_note
+    with np.errstate(over="ignore"):
+        sigma = lambda z: 1.0 / (1.0 + np.exp(-np.float64(z)))  # noqa: E731
+        note = saturation_note(np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]]), CROSS_ENTROPY)
+        hi = float(re.search(r"exactly 1 once z is above about (\d+)", note).group(1))
+        lo = -float(re.search(r"exactly 0 once z is below about [−-](\d+)", note).group(1))
+        assert sigma(hi + 1) == 1.0 and sigma(hi - 1) < 1.0
+        assert sigma(lo - 1) == 0.0 and sigma(lo + 1) > 0.0
+        assert sigma(-hi) > 0.0  # the old "|z| above about 37" was wrong for 0
+
+
+def test_update_animation_title_sums_the_gradients_of_the_batch():
+    from nnviz.draw.figures import update_animation_figure
+    cfg = config("xor", "sigmoid", "quadratic")
+    batch = batch_of("xor", cfg, 2)
+    net = cfg.network()
+    trace = trace_mini_batch(net, batch, cfg.eta)
+    grads = [fd_gradient(net.weights, net.biases, "sigmoid", "quadratic", x, y)[1] for x, y in batch]
+    # the rule the title states, computed by hand: w − (η/m)·Σₓ ∂C_x/∂w
+    want = net.weights[0] - cfg.eta / 2 * (grads[0][0] + grads[1][0])
+    np.testing.assert_allclose(trace.new_weights[0], want, rtol=1e-6, atol=1e-8)
+    title = update_animation_figure(trace, n_frames=2).layout.title.text
+    assert "(η/m)·Σ" in title and "(η/m)·∇w" not in title, title

@@ -146,6 +146,13 @@ class Verdict:
     problem: str | None = None
 
 
+def shown_value(value: float, sig: int = 4) -> str:
+    """"= v" when ``value`` rounded to ``sig`` digits is exact, else "≈ v": rounding is not
+    written as exact."""
+    text = fmt(value, sig)
+    return ("= " if float(text) == value else "≈ ") + text
+
+
 def check_prediction(target: Target, text, rel_tol: float = DEFAULT_REL_TOL,
                      abs_tol: float = DEFAULT_ABS_TOL) -> Verdict:
     """Compare the student's ``text`` with ``target.value``; never raises for any ``text``.
@@ -168,8 +175,7 @@ def check_prediction(target: Target, text, rel_tol: float = DEFAULT_REL_TOL,
         return Verdict(False, False, None, value, None, tol, float(rel_tol), float(abs_tol), rule,
                        str(e), problem=str(e))
     diff = guess - value
-    shown = fmt(value, 4)
-    shown = ("= " if float(shown) == value else "≈ ") + shown  # rounded: not written as exact
+    shown = shown_value(value)
     if abs(diff) <= tol:
         message = f"Right: {target.symbol} {shown}, and you said {fmt(guess, 6)}."
         return Verdict(True, True, guess, value, diff, tol, float(rel_tol), float(abs_tol), rule, message)
