@@ -175,7 +175,9 @@ def app_script() -> Path:
 
 
 def _app(args) -> int:
-    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_args]
+    # static files on: the page's player loads plotly.js and KaTeX from app/static/ (cached)
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()),
+               "--server.enableStaticServing", "true", *args.streamlit_args]
     if os.name == "posix":  # become the server: signals (Ctrl+C, SIGTERM) reach it directly
         os.execv(sys.executable, command)
     try:

@@ -15,7 +15,7 @@ from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.draw.frozen import FrozenFigure
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
-from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, predict_ui, training_ui
+from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, player_host, predict_ui, training_ui
 from nnviz_app import state as ui_state
 from nnviz_app.styles import page_css
 
@@ -50,9 +50,11 @@ def cached_update_figure(cfg_json: str, theme: str) -> FrozenFigure:
 
 # ---- session ------------------------------------------------------------------------
 def init_session() -> None:
-    """First run of a session: read the URL once; later runs keep their own state."""
+    """First run of a session: read the URL once; later runs keep their own state, but
+    for the step, view and neuron the player keeps in the address (explore mode)."""
     ss = st.session_state
     if "ui" in ss:
+        player_host.adopt_address(ss)
         return
     ss.ui, ss.notices = ui_state.from_query(st.query_params.to_dict())
     ss.edit_error, ss.editor_version, ss.history, ss.example_index = None, 0, [], 0
@@ -63,6 +65,7 @@ def sync_url() -> None:
     query = ui_state.to_query(st.session_state.ui)
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
+    player_host.remember_address(st.session_state)
 
 
 def notices_ui() -> None:
@@ -93,9 +96,24 @@ def sidebar_ui() -> None:
 
 
 # ---- the explorer -------------------------------------------------------------------
+def player_explorer_ui() -> None:
+    """Explore mode: the client-side player steps in the page (nnviz_app.player_host); a step
+    sends nothing to the server, which runs only for a new network, mode or view."""
+    ss = st.session_state
+    cfg_json = ui_state.current_config(ss.ui).model_dump_json()
+    trace = cached_trace(cfg_json)
+    projector = ss.ui["projector"]
+    player_host.player_ui(ss, cfg_json, trace, projector)
+    if not projector:
+        with st.sidebar:
+            export_ui.export_ui(ss, cfg_json, trace, min(ss.ui["step"], len(trace) - 1),
+                                "light", step_images=False)
+
+
 @st.fragment
 def explorer_ui() -> None:
-    """Steps rerun only this fragment: controls, graph, equation and code."""
+    """Predict mode: steps rerun only this fragment (controls, graph, equation, code), as
+    the step's value stays hidden until the student has answered (on the server)."""
     ss = st.session_state
     cfg_json = ui_state.current_config(ss.ui).model_dump_json()
     trace = cached_trace(cfg_json)
@@ -155,7 +173,7 @@ def apply_update(ss, trace: Trace) -> None:
         ss.history.append({"step": 0, "cost": cfg.network().total_cost(xs, ys)})
     ss.history.append({"step": len(ss.history), "cost": net.total_cost(xs, ys)})
     editing.set_config(ss, new, reset_editors=True)
-    ss.ui["step"] = 0
+    ui_state.set_step(ss, 0)
 
 
 def repeat_ui() -> None:
@@ -192,7 +210,10 @@ def main() -> None:
         training_ui.training_ui(st.session_state)
         sync_url()
         return
-    explorer_ui()
+    if st.session_state.ui["mode"] == "explore":
+        player_explorer_ui()
+    else:
+        explorer_ui()
     if projector:
         st.button("Exit projection mode", key="exit_projector",
                   on_click=lambda: st.session_state.ui.update(projector=False))

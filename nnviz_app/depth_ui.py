@@ -15,6 +15,7 @@ from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import Trace
 
 from . import editing
+from . import state as ui_state
 from .panels import md_escape
 
 OTHER = {"sigmoid": "relu", "relu": "sigmoid", "tanh": "sigmoid"}
@@ -28,7 +29,7 @@ def _switch(ss, cfg: Config) -> None:
         editing.set_config(ss, None, preset=CONTRAST[preset], reset_editors=True)
     else:
         editing.try_edit(ss, lambda: cfg.replace(activation=OTHER[cfg.activation]))
-    ss.ui["step"] = 0
+    ui_state.set_step(ss, 0)
 
 
 def depth_ui(ss, cfg: Config, trace: Trace) -> None:

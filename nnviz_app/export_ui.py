@@ -22,6 +22,7 @@ from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace
 
 from . import editing
+from . import state as ui_state
 from .panels import md_escape
 
 
@@ -75,8 +76,12 @@ def _names(ss) -> tuple[str, str]:
     return "nnviz-edited", "nnviz — edited network"
 
 
-def export_ui(ss, cfg_json: str, trace: Trace, i: int, theme: str) -> None:
-    """Download buttons for the current view (each file is made when its button is clicked)."""
+def export_ui(ss, cfg_json: str, trace: Trace, i: int, theme: str, step_images: bool = True) -> None:
+    """Download buttons for the current view (each file is made when its button is clicked).
+
+    ``step_images=False`` (explore mode, where the page steps without the server): the
+    step's PNG/SVG come from the player's own buttons under the graph, which know the step
+    on screen."""
     (stem, title), step = _names(ss), f"step{i + 1:02d}"
     token = ss.setdefault("export_token", secrets.token_hex(16))
     board = export_board()
@@ -93,16 +98,19 @@ def export_ui(ss, cfg_json: str, trace: Trace, i: int, theme: str) -> None:
             help="One self-contained page of every step and the update: open it in any browser, "
                  "no network needed; step with → / ← or Page Down / Page Up.", **kw)
         images = render.images_available()
-        st.caption(f"Images of step {i + 1} of {len(trace)} and animations"
+        if not step_images:
+            st.caption("Images of the step on screen: the PNG and SVG buttons under the graph.")
+        st.caption(("Animations" if not step_images else f"Images of step {i + 1} of {len(trace)} and animations")
                    + ("" if images else " — unavailable here: image export needs Chromium "
                       "(/usr/bin/chromium)."))
-        c1, c2 = st.columns(2)
-        c1.download_button("Step PNG", data=made(lambda: step_image_bytes(cfg_json, i, "png", theme)),
-                           file_name=f"{stem}-{step}.png", mime="image/png", key="dl_png",
-                           disabled=not images, help="This step's graph, 1280×720", **kw)
-        c2.download_button("Step SVG", data=made(lambda: step_image_bytes(cfg_json, i, "svg", theme)),
-                           file_name=f"{stem}-{step}.svg", mime="image/svg+xml", key="dl_svg",
-                           disabled=not images, help="This step's graph as a vector image", **kw)
+        if step_images:
+            c1, c2 = st.columns(2)
+            c1.download_button("Step PNG", data=made(lambda: step_image_bytes(cfg_json, i, "png", theme)),
+                               file_name=f"{stem}-{step}.png", mime="image/png", key="dl_png",
+                               disabled=not images, help="This step's graph, 1280×720", **kw)
+            c2.download_button("Step SVG", data=made(lambda: step_image_bytes(cfg_json, i, "svg", theme)),
+                               file_name=f"{stem}-{step}.svg", mime="image/svg+xml", key="dl_svg",
+                               disabled=not images, help="This step's graph as a vector image", **kw)
         c3, c4 = st.columns(2)
         c3.download_button("Steps GIF", data=made(lambda: gif_bytes(cfg_json, "steps", theme)),
                            file_name=f"{stem}-steps.gif", mime="image/gif", key="dl_gif",
@@ -131,7 +139,7 @@ def _on_upload(ss) -> None:
         ss.upload_msg = ("error", f"Could not load {name}: {md_escape(str(e))} The current network is unchanged.")
         return
     editing.set_config(ss, cfg, reset_editors=True)
-    ss.ui["step"] = 0
+    ui_state.set_step(ss, 0)
     ss.history, ss.example_index = [], 0
     ss.upload_msg = ("ok", f"Loaded {name}: network {'-'.join(map(str, cfg.sizes))}, {cfg.activation}, "
                            f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}.")

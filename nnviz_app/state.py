@@ -129,6 +129,13 @@ def to_query(state: dict) -> dict[str, str]:
     return out
 
 
+def set_step(ss, i: int) -> None:
+    """The server moves the walk-through to step ``i`` (e.g. a new network starts at 0);
+    this wins over the step the page kept in the address (``nnviz_app.player_host``)."""
+    ss.ui["step"] = i
+    ss["step_set_by_server"] = True
+
+
 def current_config(state: dict) -> Config:
     """The network the state describes: the edited ``cfg`` if any, else the preset."""
     return state["cfg"] if state.get("cfg") is not None else PRESETS[state["preset"]].config

@@ -20,6 +20,7 @@ from nnviz.lessons.training import MAX_EPOCHS, train
 from nnviz.lessons.training_figures import decision_boundary_figure, training_curve_figure
 
 from . import editing
+from . import state as ui_state
 from .dataset_ui import (OWN, SETTINGS, dataset_ui, init_widgets, load_recipe, own_rows, recipe_for,
                          recipe_settings, run_data, title)
 from .panels import md_escape
@@ -138,7 +139,7 @@ def _on_step_into(ss, fallback: dict) -> None:
     ss.history, ss.example_index = [], 0
     ss["ss_tr_job"] = None
     ss.ui["mode"] = "explore"
-    ss.ui["step"] = 0
+    ui_state.set_step(ss, 0)
     ss["mode_choice"] = "explore"  # keep the sidebar's mode switch in step
 
 

@@ -20,3 +20,27 @@ def make_app(**params) -> AppTest:
 def latex_shown(at) -> list[str]:
     """The LaTeX of every st.latex element, without the $$ fences AppTest keeps."""
     return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+
+
+def player_data(at) -> dict:
+    """What the server sent to the page's player (explore mode): step, view, the walk-through."""
+    import json
+    players = [e for e in at.get("bidi_component") if e.proto.component_name == "nnviz_player"]
+    assert len(players) == 1, f"{len(players)} players on the page"
+    return json.loads(players[0].proto.json)
+
+
+def page_steps_to(at, i: int):
+    """What the page's player does on a step: it writes ?step=i into the address and sends
+    nothing; the next run (any widget, here a plain rerun) reads it back."""
+    at.query_params["step"] = str(i)
+    return at.run()
+
+
+def step_forward(at):
+    """One step forward, the way the mode on screen does it: the player's address in explore
+    mode, the Next button (a server run) in predict mode."""
+    ui = at.session_state["ui"]
+    if ui["mode"] == "explore":
+        return page_steps_to(at, ui["step"] + 1)
+    return at.button(key="next").click().run()

@@ -7,10 +7,9 @@ import pytest
 
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop
-from nnviz_app.panels import two_lines
 from nnviz_app.state import encode_config
 
-from apptest_support import latex_shown, make_app
+from apptest_support import make_app, page_steps_to, player_data
 
 
 
@@ -30,11 +29,33 @@ def test_app_opens_on_the_seed_preset_without_exception():
     assert not at.exception
     assert at.session_state["ui"]["preset"] == "seed"
     assert step_of(at) == 0
-    assert at.slider(key="scrub").max == len(preset_trace("seed"))
+    data, trace = player_data(at), preset_trace("seed")
+    assert data["step"] == 0 and len(data["wt"]["steps"]) == len(trace)
+    assert [e["numbers"]["matrix"] for e in data["wt"]["steps"]] == [s.latex_numbers() for s in trace.steps]
+    # explore mode steps in the page: no step buttons or scrubber on the server
+    assert not [b for b in at.button if b.key in ("next", "prev", "first", "last")]
+    assert not at.get("slider")
 
 
-def test_next_previous_first_last_and_scrubber_move_the_step():
-    at = make_app()
+def test_the_pages_address_moves_the_step_and_a_server_restart_wins():
+    at = make_app(preset="mazur")
+    page_steps_to(at, 5)  # the player wrote ?step=5 (no message); some later run reads it
+    assert not at.exception and step_of(at) == 5 and player_data(at)["step"] == 5
+    at.run()
+    assert step_of(at) == 5
+    # "Apply update → next example" starts the next call at step 1, whatever the address said
+    next(b for b in at.button if b.label.startswith("Apply update")).click().run()
+    assert step_of(at) == 0 and player_data(at)["step"] == 0
+    page_steps_to(at, 3)
+    assert step_of(at) == 3
+    # the view and neuron the page keeps in the address reach the server too
+    at.query_params["view"], at.query_params["j"] = "scalar", "1"
+    at.run()
+    assert at.session_state["ui"]["view"] == "scalar" and player_data(at)["j"] == 1
+
+
+def test_predict_mode_keeps_the_server_step_buttons():
+    at = make_app(mode="predict")
     n = len(preset_trace("seed"))
     at.button(key="next").click().run()
     assert step_of(at) == 1
@@ -56,9 +77,10 @@ def test_url_parameters_restore_preset_and_step():
     assert at.session_state["ui"]["preset"] == "mazur"
     assert step_of(at) == 9
     trace = preset_trace("mazur")
-    # The equation panel shows the step the URL named.
-    latex = " ".join(e.value for e in at.latex)
-    assert r"\delta^{1}" in latex and trace[9].kind == "delta"
+    # The player opens at the step the URL named.
+    data = player_data(at)
+    assert data["step"] == 9 and trace[9].kind == "delta"
+    assert data["wt"]["steps"][9]["tex"]["matrix"] == trace[9].latex()
 
 
 def test_url_carries_an_edited_network():
@@ -80,9 +102,11 @@ def test_bad_url_parameter_falls_back_with_a_visible_notice(params):
 
 
 def test_step_beyond_the_trace_is_clamped_to_the_last_step():
-    at = make_app(step="500")
+    at = make_app(step="500")  # explore: the last position is the update animation, after the steps
     assert not at.exception
-    assert step_of(at) == len(preset_trace("seed")) - 1
+    assert step_of(at) == player_data(at)["step"] == len(preset_trace("seed"))
+    at = make_app(step="500", mode="predict")
+    assert not at.exception and step_of(at) == len(preset_trace("seed")) - 1
 
 
 def edit_cell(at, key, row, column, value):
@@ -99,7 +123,7 @@ def test_editing_a_weight_retraces_and_keeps_the_step():
     cfg = at.session_state["ui"]["cfg"]
     assert cfg.weights[0][0][0] == 0.9
     expected = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)[1]
-    assert two_lines(expected.latex_numbers()) in latex_shown(at)
+    assert player_data(at)["wt"]["steps"][1]["numbers"]["matrix"] == expected.latex_numbers()
 
 
 def test_a_bad_edit_shows_a_message_and_keeps_the_last_good_network():
@@ -117,7 +141,7 @@ def test_editing_eta_retraces():
     at.number_input(key="eta-0").set_value(0.5).run()
     assert not at.exception
     assert at.session_state["ui"]["cfg"].eta == 0.5
-    assert any(r"\frac{0.5}{1}" in e.value for e in at.latex)
+    assert r"\frac{0.5}{1}" in player_data(at)["wt"]["steps"][-1]["numbers"]["matrix"]
 
 
 def test_preset_switch_retraces():
@@ -125,7 +149,7 @@ def test_preset_switch_retraces():
     at.selectbox(key="preset_select").set_value("mazur").run()
     assert not at.exception
     assert at.session_state["ui"]["preset"] == "mazur"
-    assert "0.05" in " ".join(e.value for e in at.latex)
+    assert player_data(at)["wt"]["sizes"] == PRESETS["mazur"].config.sizes
 
 
 def test_apply_update_starts_the_next_trace_from_the_updated_network_and_records_loss():

@@ -61,7 +61,7 @@ def test_explain_json_parses_and_round_trips():
     cfg = PRESETS["mazur"].config
     want = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     assert [(s.kind, s.layer) for s in t.steps] == [(s.kind, s.layer) for s in want.steps]
-    for a, b in zip(t.steps, want.steps):
+    for a, b in zip(t.steps, want.steps, strict=True):
         np.testing.assert_array_equal(a.value, b.value)
         assert a.latex() == b.latex()
     assert json.loads(t.to_json()) == json.loads(want.to_json())

@@ -1,4 +1,5 @@
-"""The explorer in a real browser: keys, URL, the update animation, numbers, code, screenshots.
+"""The explorer in a real browser: the client-side player (keys, buttons, scrubber, swipe),
+the URL, the update animation, numbers, code, screenshots; a step sends nothing to the server.
 
 Every expected number comes from the test's own trace (``nnviz.engine.presets`` +
 ``nnviz.trace_backprop``, written by ``nnviz.trace.numfmt.fmt``), never from the app's session.
@@ -19,6 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import REPO_ROOT, assert_no_streamlit_exception, wait_for_app_run
+from player_support import assert_numbers_match, player_state, swipe, wait_step
 from nnviz.trace.numfmt import fmt
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.seed_source import SOURCES
@@ -32,9 +34,9 @@ N = len(TRACE)
 STEP_RE = re.compile(r"^Step \d+ of \d+$")
 WIDE, SMALL = {"width": 1280, "height": 800}, {"width": 1024, "height": 768}
 
-# The explorer's plotly chart (the first in the main area; the sidebar may hold others).
-FIGURE = '[data-testid="stMain"] [data-testid="stPlotlyChart"]'
-_FIG_JS = f"const FIG = '{FIGURE} .js-plotly-plot';"
+# The player's plotly chart (the element plotly draws into).
+FIGURE = '[data-testid="stMain"] .nnviz-player .nnp-fig'
+_FIG_JS = f"const FIG = '{FIGURE}';"
 # The explorer's plotly figure, as plotly holds it (data after defaults, layout, frames).
 READ_FIGURE = "() => {" + _FIG_JS + """
   const g = document.querySelector(FIG);
@@ -61,44 +63,43 @@ SLIDER_AT_LEAST = "(n) => {" + _FIG_JS + """
 
 
 # ---- helpers -------------------------------------------------------------------------
-def heading(page):
-    """The bold "Step N of M" in the step heading."""
-    return page.locator('[data-testid="stMarkdownContainer"] strong').filter(has_text=STEP_RE)
-
-
 def ready(page, i: int = 0) -> None:
-    """Wait until step i is fully drawn (the first run's elements arrive after the run is
-    reported done; keys pressed before that are lost), then click plain text, so that focus
-    is on the page body: Streamlit's shortcuts ignore keys pressed in an input."""
+    """Wait until the player shows step i drawn; focus stays on the page body (the player
+    takes keys there, as on a lecture's first click)."""
+    wait_for_app_run(page, timeout_ms=60_000)
     expect_step(page, i, timeout_ms=30_000)
-    heading(page).click()
 
 
 def expect_step(page, i: int, timeout_ms: float = 10_000) -> None:
-    """The view shows step i (0-based): heading, scrubber, graph title, code; no exception box."""
-    expect(heading(page)).to_have_text(f"Step {i + 1} of {N}", timeout=timeout_ms)
-    wait_for_app_run(page, settle_ms=0)
-    # Widgets and charts are drawn by components the browser loads on first use: on a busy
-    # machine they can appear seconds after the heading.
-    expect(page.locator('.st-key-scrub [data-testid="stSliderThumbValue"]')).to_have_text(
-        str(i + 1), timeout=timeout_ms)
-    if TRACE[i].phase != "update":
-        page.wait_for_function(FIGURE_TITLE_IS, arg=f"Step {i + 1}/{N}", timeout=timeout_ms)
-    expect(page.locator(".nnviz-code")).to_be_visible(timeout=timeout_ms)
+    """The player shows position i (0-based; N = the update animation) drawn, its numbers
+    the trace's; no exception box."""
+    st = wait_step(page, i, timeout_ms=timeout_ms)
+    if i < N:
+        assert_numbers_match(st, TRACE, i)
     assert_no_streamlit_exception(page)
 
 
 def press(page, key: str, expect_i: int, settle_ms: float = 0) -> None:
     page.keyboard.press(key)
-    if settle_ms:  # the step should not change: give a (wrong) rerun time to show
-        wait_for_app_run(page, settle_ms=settle_ms)
+    if settle_ms:  # the step should not change: give a (wrong) move time to show
+        page.wait_for_timeout(settle_ms)
     expect_step(page, expect_i)
 
 
 def goto_step(page, base_url: str, i: int) -> None:
     page.goto(f"{base_url}/?step={i}", wait_until="domcontentloaded")
-    wait_for_app_run(page, timeout_ms=60_000)
-    expect_step(page, i, timeout_ms=30_000)
+    ready(page, i)
+
+
+def count_frames(page) -> dict:
+    """Websocket frames the page sends and receives from now on (the app's only channel)."""
+    frames = {"sent": 0, "received": 0}
+
+    def count(ws):
+        ws.on("framesent", lambda _: frames.__setitem__("sent", frames["sent"] + 1))
+        ws.on("framereceived", lambda _: frames.__setitem__("received", frames["received"] + 1))
+    page.on("websocket", count)
+    return frames
 
 
 def value(kind: str, layer: int) -> np.ndarray:
@@ -123,7 +124,7 @@ def node_labels(fig) -> dict:
     for d in fig["data"]:
         if d["name"].startswith("nodes") and d["customdata"] and d["text"]:
             texts = d["text"] if isinstance(d["text"], list) else [d["text"]] * len(d["customdata"])
-            for (l, j), t in zip(d["customdata"], texts):
+            for (l, j), t in zip(d["customdata"], texts, strict=True):
                 out[(int(l), int(j))] = _prefix_number(plain_lines(t))
     for a in fig["annotations"]:
         if a["name"].startswith("node:"):
@@ -196,7 +197,7 @@ def assert_note_clear_of_legend(page) -> None:
       const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
       const note = [...g.querySelectorAll('.annotation')].filter(a => a.textContent.includes('labels hidden'));
       return {note: note.map(box), legend: [...g.querySelectorAll('.legend .traces')].map(box)};
-    }""", FIGURE + " .js-plotly-plot")
+    }""", FIGURE)
     for n in boxes["note"]:
         for item in boxes["legend"]:
             apart = n[2] <= item[0] or item[2] <= n[0] or n[3] <= item[1] or item[3] <= n[1]
@@ -219,24 +220,43 @@ def screenshot(page, path: Path) -> None:
 
 
 # ---- tests ---------------------------------------------------------------------------
-def test_keys_step_through_the_whole_trace_with_matching_code_lines(app_page):
-    """→ to the last step and ← back to the first, one step per key, each step's seed lines
-    highlighted; → at the end and ← at the start stay put; End / Home jump."""
-    page = app_page
-    ready(page)
-    check_code_highlight(page, 0)
-    for i in range(1, N):
-        press(page, "ArrowRight", i)
-        check_code_highlight(page, i)
-    press(page, "ArrowRight", N - 1, settle_ms=400)  # Next is disabled on the last step
-    for i in range(N - 2, -1, -1):
-        press(page, "ArrowLeft", i)
-    press(page, "ArrowLeft", 0, settle_ms=400)
-    press(page, "End", N - 1)
-    press(page, "Home", 0)
-    # The presenter's clicker keys (hidden buttons) do the same.
-    press(page, "PageDown", 1)
-    press(page, "PageUp", 0)
+def test_every_step_by_keys_buttons_scrubber_and_swipe_sends_nothing(browser, streamlit_server):
+    """→ to the update animation and ← back, one step per key, each step's numbers and seed
+    lines the trace's; the ends stay put; End / Home / Page Down / Page Up / Space; the
+    buttons, the scrubber and a swipe; and not one websocket frame sent for any of it."""
+    context = browser.new_context(viewport=WIDE, has_touch=True)
+    page = context.new_page()
+    try:
+        frames = count_frames(page)
+        page.goto(streamlit_server, wait_until="domcontentloaded")
+        ready(page)
+        page.wait_for_timeout(500)  # the first run's last messages
+        sent = frames["sent"]
+        assert sent > 0, "the websocket was not observed"
+        for i in range(1, N + 1):
+            press(page, "ArrowRight", i)
+            if i < N:
+                check_code_highlight(page, i)
+        press(page, "ArrowRight", N, settle_ms=300)  # past the end: stays
+        for i in range(N - 1, -1, -1):
+            press(page, "ArrowLeft", i)
+        press(page, "ArrowLeft", 0, settle_ms=300)
+        for key, i in (("End", N), ("Home", 0), ("PageDown", 1), ("Space", 2), ("PageUp", 1)):
+            press(page, key, i)
+        for name, i in (("Next", 2), ("Last", N), ("Previous", N - 1), ("First", 0)):
+            page.get_by_role("button", name=name, exact=True).click()
+            expect_step(page, i)
+        expect(page.get_by_role("button", name="Previous", exact=True)).to_be_disabled()
+        page.get_by_role("slider", name="Step").fill("12")
+        expect_step(page, 11)
+        swipe(page, -150)
+        expect_step(page, 12)
+        swipe(page, 150)
+        expect_step(page, 11)
+        page.wait_for_timeout(300)
+        assert frames["sent"] == sent, f"stepping sent {frames['sent'] - sent} websocket frames"
+    finally:
+        context.close()
 
 
 def test_url_carries_the_step_and_reopens_it(app_page, streamlit_server):
@@ -249,8 +269,7 @@ def test_url_carries_the_step_and_reopens_it(app_page, streamlit_server):
     other = page.context.new_page()
     try:
         other.goto(page.url, wait_until="domcontentloaded")
-        wait_for_app_run(other, timeout_ms=60_000)
-        expect_step(other, 5, timeout_ms=30_000)
+        ready(other, 5)
         assert katex_sources(other) == tex
         assert re.search(r"[?&]step=5(&|$)", other.url), other.url
     finally:
@@ -259,6 +278,16 @@ def test_url_carries_the_step_and_reopens_it(app_page, streamlit_server):
     page.wait_for_url(re.compile(r"[?&]step=4(&|$)"))
     press(page, "Home", 0)
     page.wait_for_url(lambda url: "step=" not in url)  # the default step leaves the URL bare
+    # the server reads the page's step on its next run, and its own moves win: "Apply
+    # update" starts the next call at step 1
+    for i in range(1, 4):
+        press(page, "ArrowRight", i)
+    page.get_by_role("button", name="Apply update → next example").click()
+    wait_for_app_run(page, timeout_ms=30_000)
+    page.wait_for_url(re.compile(r"cfg="))
+    st = wait_step(page, 0, timeout_ms=30_000)
+    assert st["label"] == f"Step 1 of {N}" and "step=" not in page.url
+    assert_no_streamlit_exception(page)
 
 
 def test_numbers_on_the_graph_and_in_the_equation_are_the_trace_values(app_page):
@@ -302,19 +331,11 @@ def test_numbers_on_the_graph_and_in_the_equation_are_the_trace_values(app_page)
 def test_update_animation_plays_in_the_browser_without_the_server(page, streamlit_server,
                                                                  tmp_path):
     """End shows the update; Play moves every edge from w to the new w, in the browser only."""
-    frames = {"sent": 0, "received": 0}
-
-    def count(ws):
-        ws.on("framesent", lambda _: frames.__setitem__("sent", frames["sent"] + 1))
-        ws.on("framereceived", lambda _: frames.__setitem__("received", frames["received"] + 1))
-
-    page.on("websocket", count)
+    frames = count_frames(page)
     page.set_viewport_size(WIDE)
     page.goto(streamlit_server, wait_until="domcontentloaded")
-    wait_for_app_run(page, timeout_ms=60_000)
     ready(page)
-    press(page, "End", N - 1)
-    assert TRACE[N - 1].phase == "update"
+    press(page, "End", N)  # after the last step: the update animation
     page.wait_for_function(SLIDER_AT_LEAST, arg=0, timeout=10_000)
     before = read_figure(page)
     assert before["frames"] == 20 and before["active"] == 0
@@ -325,7 +346,7 @@ def test_update_animation_plays_in_the_browser_without_the_server(page, streamli
         hover = next(d for d in fig["data"] if d["name"] == "edge hover")
         labels = edge_labels(fig)
         out = {}
-        for (l, j, k), tip in zip(hover["customdata"], hover["hovertext"]):
+        for (l, j, k), tip in zip(hover["customdata"], hover["hovertext"], strict=True):
             now = re.search(r"now (\S+)", tip).group(1)
             out[(l, j, k)] = (now, number(labels[(l, j, k)][0]) if (l, j, k) in labels else None)
         return out
@@ -377,13 +398,19 @@ def test_screenshots_of_forward_backward_and_a_small_screen(page, streamlit_serv
     screenshot(page, shot_path(tmp_path, "backward.png"))
 
     page.set_viewport_size(SMALL)
-    goto_step(page, streamlit_server, 11)
-    assert_note_clear_of_legend(page)  # the legend wraps to more rows at this width
     goto_step(page, streamlit_server, 7)
-    # The step buttons keep their whole label (icon, name, key) at 1024 px.
-    for key in ("first", "prev", "next", "last"):
-        button = page.locator(f".st-key-{key} button").first
-        clipped = button.evaluate("""b => [...b.querySelectorAll('*')].filter(
-            e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
-        assert not clipped, f"{key} button label truncated at 1024 px: {clipped}"
+    # First / Previous / Next / Last: one row, each label whole
+    boxes = [page.get_by_role("button", name=n, exact=True).bounding_box()
+             for n in ("First", "Previous", "Next", "Last")]
+    assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 2, boxes
+    for name in ("First", "Previous", "Next", "Last"):
+        b = page.get_by_role("button", name=name, exact=True)
+        assert b.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), f"{name} label clipped"
     screenshot(page, shot_path(tmp_path, "explorer-1024x768.png"))
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the buttons stay one row
+    goto_step(page, streamlit_server, 7)
+    boxes = [page.get_by_role("button", name=n, exact=True).bounding_box()
+             for n in ("First", "Previous", "Next", "Last")]
+    assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 2, boxes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    screenshot(page, shot_path(tmp_path, "explorer-phone.png"))

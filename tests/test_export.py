@@ -67,7 +67,7 @@ def assert_same_trace(a: Trace, b: Trace) -> None:
     assert a.eta == b.eta and a.m == b.m
     assert [(s.index, s.kind, s.layer, s.writes) for s in a.steps] == \
            [(s.index, s.kind, s.layer, s.writes) for s in b.steps]
-    for s, t in zip(a.steps, b.steps):
+    for s, t in zip(a.steps, b.steps, strict=True):
         np.testing.assert_array_equal(s.value, t.value)  # exactly the same numbers
         assert s.reads.keys() == t.reads.keys()
         for k in s.reads:

@@ -1,11 +1,11 @@
 """Real browser: the exported HTML walk-through offline, and projection mode's keys.
 
-* The walk-through is opened from a file with every request routed: anything but the file
-  itself is aborted and counted (none may be attempted); every step is reached by keyboard
-  and shows its plotly graph and KaTeX formulas.
-* Projection mode at 1024×768: → / Page Down / ← / Page Up step (the Page keys through the
-  ``clicker`` buttons, which are display:none), the step controls are hidden, the graph and
-  the current equation are on screen in large type.
+* The walk-through (the player with its data inlined) is opened from a file with every
+  request routed: anything but the file itself is aborted and counted (none may be
+  attempted); every step is reached by keyboard, buttons, scrubber and swipe, and its graph
+  and formulas show the trace's numbers.
+* Projection mode at 1024×768 (the app's player): → / Page Down / ← / Page Up / Home / End
+  step, the sidebar is hidden, the graph and the current equation are on screen in large type.
 
 Screenshots go to ``tmp_path``; with ``NNVIZ_WRITE_ASSETS=1`` they (re)write
 ``assets/walkthrough.png`` and ``assets/projector.png``.
@@ -152,17 +152,6 @@ def test_walkthrough_opens_at_the_step_in_its_address(walkthrough):
 
 
 # ---- projection mode in the app ------------------------------------------------------------
-def heading(page):
-    return page.locator('[data-testid="stMarkdownContainer"] strong').filter(has_text=STEP_RE)
-
-
-def expect_step(page, i: int, timeout_ms: float = 15_000) -> None:
-    expect(heading(page)).to_have_text(f"Step {i + 1} of {N}", timeout=timeout_ms)
-    wait_for_app_run(page, settle_ms=0)
-    page.locator('[data-testid="stMain"] .js-plotly-plot .main-svg').first.wait_for()
-    assert_no_streamlit_exception(page)
-
-
 def in_view(page, locator) -> bool:
     box = locator.bounding_box()
     vw, vh = page.viewport_size["width"], page.viewport_size["height"]
@@ -174,28 +163,22 @@ def test_projection_mode_steps_with_clicker_and_arrow_keys(page, streamlit_serve
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(f"{streamlit_server}/?projector=1", wait_until="domcontentloaded")
     wait_for_app_run(page, timeout_ms=60_000)
-    expect_step(page, 0, timeout_ms=30_000)
-    heading(page).click()  # focus on the page body, as after a presenter's first click
-    # the clicker's buttons are display:none, and so is the row of step controls
-    for key in ("pgdn", "pgup", "next", "prev", "scrub"):
-        assert page.locator(f".st-key-{key}").evaluate(
-            "e => { for (; e; e = e.parentElement) if (getComputedStyle(e).display === 'none') return true; return false; }"), key
+    wait_step(page, 0, timeout_ms=30_000)
+    assert page.locator(".nnviz-player.nnp-projector").count() == 1
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(page.locator('header[data-testid="stHeader"]')).to_be_hidden()
     for key, i in (("PageDown", 1), ("PageDown", 2), ("ArrowRight", 3), ("PageUp", 2), ("ArrowLeft", 1),
-                   ("PageUp", 0), ("PageUp", 0), ("End", N - 1), ("Home", 0)):
+                   ("PageUp", 0), ("PageUp", 0), ("End", N), ("Home", 0)):
         page.keyboard.press(key)
-        if key == "PageUp" and i == 0:
-            page.wait_for_timeout(300)
-        expect_step(page, i)
-    for i in range(1, 10):  # to δ¹ (a long numeric formula), one press per rerun
+        assert_numbers_match(wait_step(page, i), TRACE, i) if i < N else wait_step(page, i)
+    for i in range(1, 10):  # to δ¹ (a long numeric formula)
         page.keyboard.press("PageDown")
-        expect_step(page, i)
+    assert_numbers_match(wait_step(page, 9), TRACE, 9)
+    assert_no_streamlit_exception(page)
     page.wait_for_timeout(300)
     # the graph and the current equation (symbolic and numeric) are on screen, whole
-    graph = page.locator('[data-testid="stMain"] .js-plotly-plot').first
-    assert in_view(page, graph)
-    formulas = page.locator('[data-testid="stMain"] .katex-display')
+    assert in_view(page, page.locator(".nnviz-player .nnp-fig"))
+    formulas = page.locator(".nnviz-player .nnp-tex .katex-display")
     assert formulas.count() == 2 and all(in_view(page, formulas.nth(k)) for k in range(2))
     for k in range(2):  # nothing scrolled out of sight: every piece of the formula inside its box
         assert formulas.nth(k).evaluate("""e => { const r = e.getBoundingClientRect();
@@ -203,9 +186,8 @@ def test_projection_mode_steps_with_clicker_and_arrow_keys(page, streamlit_serve
                 const q = b.getBoundingClientRect(); return q.left >= r.left - 1 && q.right <= r.right + 1; }); }""")
     # large type: heading, explanation, formulas
     size = lambda loc: float(loc.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))  # noqa: E731
-    assert size(heading(page)) >= 26
-    expl = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p').filter(has_text="transpose")
-    assert size(expl.first) >= 22
+    assert size(page.locator(".nnviz-player .nnp-label")) >= 26
+    assert size(page.locator(".nnviz-player .nnp-expl")) >= 22
     assert size(formulas.nth(0).locator(".katex").first) >= 30
     # the code panel shows just the running line(s)
     assert page.locator(".nnviz-code .hl").first.is_visible()

@@ -103,7 +103,7 @@ def check_step(step, view, sig, j=0, k=0):
     want = expected_matrix(step) if view == "matrix" else expected_scalar(step, j, k)
     got = numbers_in(latex)
     assert got == [fmt(x, sig, latex=True) for x in want], (step, latex)
-    for token, x in zip(got, want):
+    for token, x in zip(got, want, strict=True):
         assert within_rounding(token, float(x), sig), (token, x)
 
 

@@ -41,9 +41,19 @@ from nnviz_app.editing import parse_sizes
 
 MAX_MESSAGE = 500
 CONFIG_FIELDS = ("sizes", "weights", "biases", "x", "y", "eta", "activation", "cost")
-SAYS_WHAT = tuple(n for n in CONFIG_FIELDS + ui_state.FIELD_NAMES if len(n) > 1) + (
-    "must", "allowed", "should", "valid", "permitted", "required", "needs", "json", "bytes",
-    "shape", "layer sizes", "unknown", "cannot read", "base64", "error:")
+# A rejection names what is wrong (a field, the input or the argument at fault) ...
+SUBJECTS = tuple(dict.fromkeys(CONFIG_FIELDS + ui_state.FIELD_NAMES + (
+    "layer sizes", "json", "file", "link", "argument", "extra inputs", "config:", "--")))
+# ... and says what is allowed or expected instead.
+ALLOWED = ("must", "allowed", "should", "at most", "at least", "choose from", "one of", "expected",
+           "required", "e.g.", "only", "need", "valid json", "whole number", "separated by",
+           "not permitted", "see --help", "made by nnviz", "int value", "cannot read")
+
+
+def names(message: str, word: str) -> bool:
+    """``word`` in ``message`` as a word (``x`` is not the x of "expected"; "argument" matches
+    "arguments")."""
+    return re.search(rf"(?<![a-z0-9_]){re.escape(word)}", message.lower()) is not None
 
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
@@ -212,7 +222,8 @@ def check_message(msg: str, data=None, excerpt_limit: int = 60) -> None:
     assert len(msg) <= MAX_MESSAGE, f"message of {len(msg)} characters: {msg[:200]!r}…"
     assert msg.isprintable(), f"control characters in message: {msg!r}"
     low = msg.lower()
-    assert any(word.lower() in low for word in SAYS_WHAT), f"message does not say what is wrong: {msg!r}"
+    assert any(names(msg, w) for w in SUBJECTS), f"message does not name what is wrong: {msg!r}"
+    assert any(w in low for w in ALLOWED), f"message does not say what is allowed: {msg!r}"
     for s in _long_strings(data, excerpt_limit):  # excerpts are prefixes: check the longest allowed
         assert s[:excerpt_limit + 1] not in msg, "the message repeats more than an excerpt of the input"
 
@@ -418,10 +429,20 @@ def test_to_query_from_query_identity(changes):
 def test_decode_config(text):
     try:
         cfg = ui_state.decode_config(text)
-    except ValueError as e:
-        check_message(str(e), text)
+    except ValueError:
+        state, notices = ui_state.from_query({"cfg": text})  # what the user reads
+        assert state["cfg"] is None and len(notices) == 1
+        check_message(notices[0], text)
     else:
         check_valid(cfg)
+
+
+@pytest.mark.parametrize("vague", ["error: something went wrong", "Invalid input.", "not valid",
+                                   "sizes: oops", "Must be smaller.", "x" * 30])
+def test_message_check_rejects_vague_messages(vague):
+    """The check can fail: a message must name the field and say what is allowed."""
+    with pytest.raises(AssertionError):
+        check_message(vague)
 
 
 # ---- layer sizes text -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ def make(sizes, s, act="sigmoid", cost="quadratic"):
 
 def min_abs_z(net, x):
     a, smallest = x, np.inf
-    for w, b in zip(net.weights, net.biases):
+    for w, b in zip(net.weights, net.biases, strict=True):
         z = w @ a + b
         smallest = min(smallest, float(np.min(np.abs(z))))
         a = net.activation.fn(z)
@@ -56,7 +56,7 @@ def test_numeric_gradient_matches_an_independent_difference():
 
     def cost(weights):
         a = x
-        for w, b in zip(weights, net.biases):
+        for w, b in zip(weights, net.biases, strict=True):
             a = 1.0 / (1.0 + np.exp(-(w @ a + b)))
         return 0.5 * float(np.sum((a - y) ** 2))
 

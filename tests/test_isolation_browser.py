@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 from conftest import assert_no_streamlit_exception, wait_for_app_run
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop
-from nnviz_app.panels import two_lines
 from nnviz_app.state import encode_config
 
 pytestmark = pytest.mark.browser
@@ -37,7 +36,7 @@ assert len(set(STEPS)) == SESSIONS
 
 
 def numbers(i: int, step: int) -> str:
-    return two_lines(TRACES[i][step].latex_numbers("matrix"))
+    return TRACES[i][step].latex_numbers("matrix")
 
 
 def eta_tex(i: int) -> str:
@@ -46,8 +45,8 @@ def eta_tex(i: int) -> str:
 
 
 def heading(page):
-    return page.locator('[data-testid="stMarkdownContainer"] strong').filter(
-        has_text=re.compile(r"^Step \d+ of \d+$"))
+    """The player's "Step N of M"."""
+    return page.locator(".nnviz-player .nnp-label")
 
 
 def sources(page) -> list[str]:
@@ -87,7 +86,8 @@ def test_concurrent_sessions_each_see_only_their_own_network(browser, streamlit_
         for i, page in enumerate(pages):
             expect(heading(page)).to_have_text(f"Step {STEPS[i] + 2} of {N}", timeout=30_000)
             wait_for_numbers(page, numbers(i, STEPS[i] + 1))
-            page.keyboard.press("End")
+            page.keyboard.press("End")  # the update animation, then back to the last step
+            page.keyboard.press("ArrowLeft")
         for i, page in enumerate(pages):
             expect(heading(page)).to_have_text(f"Step {N} of {N}", timeout=30_000)
             wait_for_numbers(page, numbers(i, N - 1))

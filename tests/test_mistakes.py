@@ -31,7 +31,7 @@ CASES = {"seed": case("seed"), "mazur": case("mazur"), "xor": case("xor"), "deep
 
 def forward(net, x):
     acts, zs = [x], []
-    for w, b in zip(net.weights, net.biases):
+    for w, b in zip(net.weights, net.biases, strict=True):
         zs.append(w @ acts[-1] + b)
         acts.append(sig(zs[-1]))
     return acts, zs
@@ -96,7 +96,7 @@ def test_stale_weights_by_hand_on_a_deeper_network():
     w2_new = w2 - eta * d2 @ a1.T
     d1 = (w2_new.T @ d2) * sp(z1)
     m = stale_weights(net, x, y, eta)
-    for got, want in zip(m.wrong_delta, (d1, d2, d3)):
+    for got, want in zip(m.wrong_delta, (d1, d2, d3), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
     assert m.wrong_layers == [1, 2]
 
@@ -136,7 +136,7 @@ def test_no_sigma_prime_changes_nothing_without_a_hidden_layer_under_cross_entro
 def test_wrong_transpose_gives_the_transpose_and_explains_the_shapes():
     net, x, y, eta = CASES["seed"]   # w^1 is 2×3, w^2 is 1×2: neither is square
     m = wrong_transpose(net, x, y, eta)
-    for wrong, right in zip(m.wrong_nabla_w, m.right_nabla_w):
+    for wrong, right in zip(m.wrong_nabla_w, m.right_nabla_w, strict=True):
         assert wrong.shape == right.shape[::-1]
         np.testing.assert_array_equal(wrong.T, right)
     assert m.max_abs_diff == 0.0 and len(m.shape_problems) == 2  # nothing lines up to compare
@@ -144,7 +144,7 @@ def test_wrong_transpose_gives_the_transpose_and_explains_the_shapes():
     layer1, layer2 = m.shape_problems
     assert "2×3" in layer1 and "3×2" in layer1 and "could not be broadcast" in layer1
     assert "broadcasts" in layer2 and "2×2" in layer2  # (1,2) - (2,1) silently becomes (2,2)
-    for wrong, right in zip(m.wrong_delta + m.wrong_nabla_b, m.right_delta + m.right_nabla_b):
+    for wrong, right in zip(m.wrong_delta + m.wrong_nabla_b, m.right_delta + m.right_nabla_b, strict=True):
         np.testing.assert_array_equal(wrong, right)
 
 
@@ -194,5 +194,5 @@ def test_any_network_right_side_matches_and_stale_keeps_the_output_layer(sizes, 
     stale = stale_weights(net, x, y, eta)
     assert stale.layer_diffs[-1] == 0.0
     transpose = wrong_transpose(net, x, y, eta)
-    for wrong, right in zip(transpose.wrong_nabla_w, transpose.right_nabla_w):
+    for wrong, right in zip(transpose.wrong_nabla_w, transpose.right_nabla_w, strict=True):
         np.testing.assert_array_equal(wrong.T, right)

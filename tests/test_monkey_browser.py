@@ -1,6 +1,6 @@
 """A seeded random monkey: 500+ actions on one page, then a clean walk through the seed trace.
 
-Actions: step keys (→ ← Home End PageDown PageUp), the step buttons, scrubber drags, the view
+Actions: step keys (→ ← Home End PageDown PageUp), the player's buttons, scrubber drags, the view
 toggle, preset switches in the sidebar, good and bad layer sizes applied, and bad uploads
 (random bytes, > 64 KiB JSON, JSON with <script> keys).  Every 25 actions: no exception box.
 The sequence is fixed by random.Random(1234); each action waits only until the app is idle.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import time
 
 import pytest
@@ -26,7 +25,6 @@ ACTIONS = 500
 SEED = 1234
 CFG = PRESETS["seed"].config
 N = len(trace_backprop(CFG.network(), CFG.x_array, CFG.y_array, CFG.eta))
-STEP_RE = re.compile(r"^Step (\d+) of (\d+)$")
 KEYS = ["ArrowRight", "ArrowLeft", "Home", "End", "PageDown", "PageUp"]
 GOOD_SIZES = ["3-2-1", "2-2", "2-3-2", "4,4,2", "1-1", "8-8-8-8-8", "2 3 1"]
 BAD_SIZES = ["0-2", "9-9-9", "abc", "3-2-1-1-1-1", "<script>alert(1)</script>", "", "-", "3--",
@@ -34,8 +32,8 @@ BAD_SIZES = ["0-2", "9-9-9", "abc", "3-2-1-1-1-1", "<script>alert(1)</script>", 
 
 
 def heading(page):
-    return page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] strong').filter(
-        has_text=STEP_RE)
+    """The player's "Step N of M" (or "Update animation" after the last step)."""
+    return page.locator('[data-testid="stMain"] .nnviz-player .nnp-label')
 
 
 def idle(page) -> None:
@@ -74,8 +72,9 @@ class Monkey:
         self._count("key")
 
     def button(self):
-        idle(self.page)  # a partial rerun can briefly leave a stale copy of the buttons
-        btn = self.page.locator(f".st-key-{self.rng.choice(['first', 'prev', 'next', 'last'])} button >> visible=true").first
+        idle(self.page)
+        btn = self.page.locator(".nnviz-player .nnp-nav").get_by_role(
+            "button", name=self.rng.choice(["First", "Previous", "Next", "Last"]), exact=True)
         if btn.is_enabled():
             try:
                 btn.click(timeout=10_000)
@@ -86,19 +85,18 @@ class Monkey:
         self._count("button")
 
     def drag(self):
-        thumb = self.page.locator('.st-key-scrub [data-testid="stSliderThumbValue"]').locator("..")
-        track = self.page.locator('.st-key-scrub [data-testid="stSlider"]').bounding_box()
-        box = thumb.bounding_box()
+        track = self.page.locator(".nnviz-player .nnp-scrub").bounding_box()
+        y = track["y"] + track["height"] / 2
         m = self.page.mouse
-        m.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        m.move(track["x"] + self.rng.random() * track["width"], y)
         m.down()
-        m.move(track["x"] + self.rng.random() * track["width"], box["y"] + box["height"] / 2, steps=4)
+        m.move(track["x"] + self.rng.random() * track["width"], y, steps=4)
         m.up()
         self._count("drag")
 
     def view(self):
         label = self.rng.choice(["Matrix (whole layer)", "One neuron"])
-        self.page.locator(".st-key-view_choice button").filter(has_text=label).click()
+        self.page.locator(".nnviz-player .nnp-view").filter(has_text=label).click()
         self._count("view")
 
     def preset(self, title: str | None = None):
@@ -174,9 +172,11 @@ def test_random_monkey_then_a_clean_walk(app_page, tmp_path):
         idle(page)  # as a person would: press once the page has finished its last update
         page.keyboard.press("ArrowRight")
         expect(heading(page)).to_have_text(f"Step {i} of {N}", timeout=30_000)
-    page.keyboard.press("ArrowRight")  # past the end: stays on the last step
+    page.keyboard.press("ArrowRight")  # after the last step: the update animation
+    expect(heading(page)).to_have_text("Update animation")
+    page.keyboard.press("ArrowRight")  # past the end: stays
     idle(page)
-    expect(heading(page)).to_have_text(f"Step {N} of {N}")
+    expect(heading(page)).to_have_text("Update animation")
     assert "preset" not in page.url and "cfg=" not in page.url
     assert_no_streamlit_exception(page)
     print(f"\nmonkey: {ACTIONS} actions in {monkey_s:.1f} s: {monkey.counts}")

@@ -43,7 +43,7 @@ def examples(sizes, seed, n=1):
 
 def assert_lists_close(got, want):
     assert len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert g.shape == w.shape
         np.testing.assert_allclose(g, w, **TOL)
 
@@ -110,10 +110,10 @@ def test_batch_update_equals_per_example_sum(sizes, s, m, act):
     sum_w = [np.zeros_like(w) for w in net.weights]
     for x, y in batch:
         nb, nw = net.backprop(x, y)
-        sum_b = [a + d for a, d in zip(sum_b, nb)]
-        sum_w = [a + d for a, d in zip(sum_w, nw)]
-    want_w = [w - (eta / m) * g for w, g in zip(net.weights, sum_w)]
-    want_b = [b - (eta / m) * g for b, g in zip(net.biases, sum_b)]
+        sum_b = [a + d for a, d in zip(sum_b, nb, strict=True)]
+        sum_w = [a + d for a, d in zip(sum_w, nw, strict=True)]
+    want_w = [w - (eta / m) * g for w, g in zip(net.weights, sum_w, strict=True)]
+    want_b = [b - (eta / m) * g for b, g in zip(net.biases, sum_b, strict=True)]
     net.update_mini_batch(batch, eta)
     assert_lists_close(net.weights, want_w)
     assert_lists_close(net.biases, want_b)
@@ -156,12 +156,12 @@ def test_sgd_replay_is_identical():
         runs.append((net, hist))
     (a, ha), (b, hb) = runs
     assert ha == hb
-    for wa, wb in zip(a.weights + a.biases, b.weights + b.biases):
+    for wa, wb in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
         np.testing.assert_array_equal(wa, wb)
     # the default generator is the network's own, seeded by ``seed``
     c, d = Network([2, 3, 1], seed=5), Network([2, 3, 1], seed=5)
     assert c.SGD(data, 2, 5, 1.0) == d.SGD(data, 2, 5, 1.0)
-    for wc, wd in zip(c.weights, d.weights):
+    for wc, wd in zip(c.weights, d.weights, strict=True):
         np.testing.assert_array_equal(wc, wd)
 
 
@@ -196,7 +196,7 @@ def test_sgd_callback_can_stop_training():
 # ---- randomness ---------------------------------------------------------------------
 def test_same_seed_same_parameters_different_seed_different():
     a, b, c = Network([3, 5, 2], seed=42), Network([3, 5, 2], seed=42), Network([3, 5, 2], seed=43)
-    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+    for p, q in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
         np.testing.assert_array_equal(p, q)
     assert not np.array_equal(a.weights[0], c.weights[0])
 

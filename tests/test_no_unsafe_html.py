@@ -1,6 +1,8 @@
 """Static checks (``ast``) that keep user text out of raw HTML and unsafe code paths.
 
-* app.py and nnviz_app/*.py: no ``unsafe_allow_html=True`` anywhere, no ``streamlit.components``;
+* app.py and nnviz_app/*.py: no ``unsafe_allow_html=True`` anywhere, no ``streamlit.components``
+  but the player's one component v2 in ``nnviz_app/player_host.py``, whose HTML is a literal
+  and whose JS is a file of ``nnviz/player`` (what a page shows travels as JSON data);
   every ``.html(...)`` call (``st.html``, ``st.sidebar.html`` ...) gets an argument built only
   from string literals (``+`` and ``a if c else b`` allowed) and calls of the allowlisted
   functions: ``nnviz.trace.codeview.code_html`` (a template that escapes what it inserts) and
@@ -24,6 +26,8 @@ NNVIZ_FILES = sorted((ROOT / "nnviz").rglob("*.py"))
 # Functions that build our own HTML from package files, escaping everything they insert:
 # name -> defining module.  Each is checked below (test_allowlisted_functions_insert_no_caller_markup).
 HTML_FUNCTIONS = {"code_html": "nnviz.trace.codeview", "page_css": "nnviz_app.styles"}
+# The one module that may mount a custom component (st.components.v2): the player's host.
+COMPONENT_MODULES = {"nnviz_app/player_host.py"}
 UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "joblib", "cloudpickle"}
 UNSAFE_CALLS = {"eval", "exec", "compile", "__import__"}  # as plain names (builtins)
 UNSAFE_METHODS = {"eval", "exec", "read_pickle"}  # as attributes: builtins.eval, pd.eval, df.eval ...
@@ -88,7 +92,25 @@ def test_no_unsafe_allow_html(path):
             assert not any("streamlit.components" in n for n in names), (
                 f"{_rel(path)}:{node.lineno}: streamlit.components renders raw HTML/JS")
         if isinstance(node, ast.Attribute) and node.attr == "components":
-            pytest.fail(f"{_rel(path)}:{node.lineno}: st.components renders raw HTML/JS")
+            if _rel(path) not in COMPONENT_MODULES:
+                pytest.fail(f"{_rel(path)}:{node.lineno}: st.components renders raw HTML/JS")
+
+
+def _component_calls(tree: ast.Module) -> list[ast.Call]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "component" and "components" in ast.unparse(n.func)]
+
+
+@pytest.mark.parametrize("path", sorted(COMPONENT_MODULES))
+def test_the_players_component_has_a_literal_html_and_its_js_from_a_file(path):
+    calls = _component_calls(_tree(ROOT / path))
+    assert len(calls) == 1, f"{path}: one component registration, found {len(calls)}"
+    kw = {k.arg: k.value for k in calls[0].keywords}
+    assert isinstance(kw["html"], ast.Constant) and isinstance(kw["html"].value, str)
+    js = kw["js"]
+    assert isinstance(js, ast.Call) and ast.unparse(js.func) == "player.text" and \
+        isinstance(js.args[0], ast.Constant), f"{path}: js must be player.text('<file>')"
+    assert set(kw) <= {"html", "js", "css", "isolate_styles"}
 
 
 @pytest.mark.parametrize("path", UI_FILES, ids=_rel)

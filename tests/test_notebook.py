@@ -123,6 +123,14 @@ BAD = [  # (arguments, words the message must contain)
     ((NET, [1, 2, 3], [1]), {"height": 50}, ["height", "200 to 3000"]),
     ((NET, [1, 2, 3], [1]), {"title": ""}, ["title", "non-empty"]),
     ((nnviz.Network([3, 9, 1]), [1, 2, 3], [1]), {}, ["layer size", "1 to 8 neurons"]),
+    ((NET,), {}, ["x and y", "mini_batch=[(x, y), ...]"]),
+    ((NET, [1, 2, 3], [1]), {"mini_batch": [([1, 2, 3], [1])]}, ["either x and y", "not both"]),
+    ((NET,), {"mini_batch": 7}, ["mini_batch must be a list of (x, y) pairs", "got 7"]),
+    ((NET,), {"mini_batch": []}, ["1 to 10", "got 0"]),
+    ((NET,), {"mini_batch": [([1, 2, 3], [1])] * 11}, ["1 to 10", "got 11"]),
+    ((NET,), {"mini_batch": [([1, 2, 3], [1]), ([1, 2, 3],)]}, ["Example 2", "not an (x, y) pair"]),
+    ((NET,), {"mini_batch": [([1, 2, 3], [1]), ([1, 2], [1])]}, ["Example 2 of mini_batch: x (the input)", "(2,)"]),
+    ((NET,), {"mini_batch": [([1, 2, 3], [1])], "eta": -2}, ["eta (the learning rate)", "got -2"]),
 ]
 
 
@@ -134,6 +142,20 @@ def test_bad_arguments_get_one_clear_value_error(args, kwargs, words):
     assert "\n" not in msg and info.value.__cause__ is None
     for w in words:
         assert w in msg, (w, msg)
+
+
+def test_show_a_mini_batch_records_every_example_like_trace_mini_batch():
+    pairs = [([0.5, -1.0, 0.8], [1.0]), ([0.1, 0.2, 0.3], [0.0]), ([-1.0, 0.0, 1.0], [1.0])]
+    cols = [(np.array(x).reshape(3, 1), np.array(y).reshape(1, 1)) for x, y in pairs]
+    got = show(NET, mini_batch=pairs, eta=2.0).trace
+    want = nnviz.trace_mini_batch(NET, cols, 2.0)
+    assert got.m == len(pairs) and len(got) == len(want)
+    for a, b in zip(got.steps, want.steps, strict=True):
+        assert (a.kind, a.layer, a.example) == (b.kind, b.layer, b.example)
+        np.testing.assert_array_equal(a.value, b.value)
+    # the update is the seed's: w - (eta/m) * sum of the per-example gradients
+    grads = [NET.backprop(x, y)[1][0] for x, y in cols]
+    np.testing.assert_allclose(got.new_weights[0], NET.weights[0] - 2.0 / 3 * sum(grads), rtol=1e-12)
 
 
 def test_a_network_with_a_wrongly_shaped_weight_is_refused():

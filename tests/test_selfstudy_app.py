@@ -13,7 +13,7 @@ from nnviz.trace.record import trace_backprop
 from nnviz_app.panels import two_lines
 from nnviz_app.state import encode_config
 
-from apptest_support import latex_shown, make_app
+from apptest_support import latex_shown, make_app, player_data
 
 
 
@@ -217,7 +217,8 @@ def test_training_xor_with_the_recipe_reaches_95_percent_and_the_cost_falls():
     cfg = ui["cfg"]
     assert cfg.sizes == [2, 3, 1] and cfg.eta == 3.0
     assert np.allclose(cfg.weights[0], run["weights"][0])
-    assert at.slider(key="scrub").max == len(trace_of(cfg))
+    data = player_data(at)  # the explorer's player got the trained network's walk-through
+    assert data["step"] == 0 and len(data["wt"]["steps"]) == len(trace_of(cfg))
 
 
 @pytest.mark.parametrize("key,value,words", [("ss_tr_epochs", 0, "Epochs must be a whole number from 1"),

@@ -160,7 +160,7 @@ def test_known_holds_exactly_what_has_been_written(sizes, s, pair):
             np.testing.assert_array_equal(k[name], val)
         future = {s.writes for s in t.steps[i + 1:]}
         assert not future & set(k)
-    for l, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
+    for l, (w, b) in enumerate(zip(net.weights, net.biases, strict=True), start=1):
         np.testing.assert_array_equal(t.known(0)[f"w^{l}"], w)
         np.testing.assert_array_equal(t.known(0)[f"b^{l}"], b)
 
@@ -178,7 +178,7 @@ def test_json_round_trip(sizes, s, pair, m):
     for a, b in zip([u.x, u.y] + u.weights + u.biases, [t.x, t.y] + t.weights + t.biases, strict=True):
         np.testing.assert_array_equal(a, b)
     assert len(u) == len(t)
-    for a, b in zip(u.steps, t.steps):
+    for a, b in zip(u.steps, t.steps, strict=True):
         assert (a.index, a.kind, a.layer, a.writes, a.phase, a.title, a.code) == \
                (b.index, b.kind, b.layer, b.writes, b.phase, b.title, b.code)
         assert a.value.shape == b.value.shape

@@ -60,7 +60,7 @@ def test_loss_history_falls(trained, name):
 def test_recipes_are_deterministic(trained):
     again = run_recipe("xor")
     assert again.history == trained["xor"].history
-    assert all(np.array_equal(a, b) for a, b in zip(again.net.weights, trained["xor"].net.weights))
+    assert all(np.array_equal(a, b) for a, b in zip(again.net.weights, trained["xor"].net.weights, strict=True))
 
 
 def test_train_matches_sgd_with_the_same_generator():

@@ -138,12 +138,16 @@ def load_json(text: str | bytes):
         raise ConfigError(f"The file is not valid JSON ({type(e).__name__}: {str(e)[:80]}).") from None
 
 
+# pydantic messages that do not say what is allowed, in words that do (by error type).
+PLAIN_ERRORS = {"int_parsing_size": "should be a whole number; this one has too many digits"}
+
+
 def describe(e: ValidationError) -> str:
     """One sentence from a pydantic error: where, and what is wrong."""
     parts = []
     for err in e.errors()[:3]:
         where = excerpt(".".join(str(p) for p in err["loc"])) or "config"
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = PLAIN_ERRORS.get(err["type"], err["msg"].removeprefix("Value error, "))
         parts.append(f"{where}: {msg}")
     more = f" (and {len(e.errors()) - 3} more problems)" if len(e.errors()) > 3 else ""
     return "Invalid network configuration — " + excerpt("; ".join(parts), 300) + more + "."

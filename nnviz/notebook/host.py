@@ -23,6 +23,7 @@ from nnviz.engine.config import MAX_ETA, MAX_LAYERS, MAX_NEURONS, Config, Config
 from nnviz.engine.text import excerpt
 from nnviz.engine.network import Network
 from nnviz.export.html import DEFAULT_TITLE, walkthrough_html
+from nnviz.trace.minibatch import MAX_EXAMPLES, trace_mini_batch
 from nnviz.trace.record import Trace, trace_backprop
 
 HERE = Path(__file__).resolve().parent
@@ -111,14 +112,18 @@ def _column(v, n: int, what: str) -> np.ndarray:
     return arr
 
 
-def checked(net, x, y, eta) -> Config:
-    """The call's arguments validated as one ``Config``; ValueError saying what is allowed."""
+def _check_net_eta(net, eta) -> None:
     if not isinstance(net, Network):
         raise ValueError("net must be an nnviz.Network, e.g. nnviz.Network([3, 2, 1]); "
                          f"got {type(net).__name__}.")
     if isinstance(eta, bool) or not isinstance(eta, numbers.Real) or not 0 < eta <= MAX_ETA:
         raise ValueError(f"eta (the learning rate) must be a number with 0 < eta ≤ {MAX_ETA:g}; "
                          f"got {_got(eta)}.")
+
+
+def checked(net, x, y, eta) -> Config:
+    """The call's arguments validated as one ``Config``; ValueError saying what is allowed."""
+    _check_net_eta(net, eta)
     x = _column(x, net.sizes[0], "x (the input)")
     y = _column(y, net.sizes[-1], "y (the target)")
     try:
@@ -130,17 +135,46 @@ def checked(net, x, y, eta) -> Config:
         raise ValueError(f"This network cannot be shown: {why}{limits}") from None
 
 
-def show(net: Network, x, y, eta: float = 1.0, *, batch=None, title: str = DEFAULT_TITLE,
-         theme: str = "light", height: int = DEFAULT_HEIGHT) -> Player:
-    """Trace ``net.backprop(x, y)`` and its update with learning rate ``eta``, as a player.
+def _examples(net, x, y, mini_batch) -> list:
+    """The call's examples as [(x, y), ...] columns: one (x, y), or the mini-batch's."""
+    if mini_batch is None:
+        if x is None or y is None:
+            raise ValueError("Give one example as x and y, or a mini-batch as "
+                             "mini_batch=[(x, y), ...].")
+        return [(x, y)]
+    if x is not None or y is not None:
+        raise ValueError("Give either x and y (one example) or mini_batch=[(x, y), ...], not both.")
+    try:
+        pairs = list(mini_batch)
+    except TypeError:
+        raise ValueError(f"mini_batch must be a list of (x, y) pairs; got {_got(mini_batch)}.") from None
+    if not 1 <= len(pairs) <= MAX_EXAMPLES:
+        raise ValueError(f"mini_batch must hold 1 to {MAX_EXAMPLES} (x, y) pairs; got {len(pairs)}.")
+    for e, pair in enumerate(pairs, start=1):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise ValueError(f"Example {e} of mini_batch is not an (x, y) pair; got {_got(pair)}.")
+    return pairs
 
-    ``x``: the input, shape (sizes[0], 1) or a flat list of sizes[0] numbers; ``y``: the
-    target, shape (sizes[-1], 1) or flat.  ``batch``: the mini-batch [(x, y), ...] whose
-    summed gradient the update uses (default [(x, y)]).  ``theme``: "light" or
-    "projector"; ``height``: the frame's height in px until the page reports its own.
-    ``net`` is not changed.  Bad arguments raise one ValueError saying what is allowed.
+
+def show(net: Network, x=None, y=None, eta: float = 1.0, *, mini_batch=None,
+         title: str = DEFAULT_TITLE, theme: str = "light", height: int = DEFAULT_HEIGHT) -> Player:
+    """Trace one backprop call and its update with learning rate ``eta``, as a player.
+
+    ``show(net, x, y, eta=...)``: ``net.backprop(x, y)`` then ``update_mini_batch([(x, y)],
+    eta)``; ``x`` shape (sizes[0], 1) or a flat list of sizes[0] numbers, ``y`` shape
+    (sizes[-1], 1) or flat.  ``show(net, mini_batch=[(x, y), ...], eta=...)``: the seed's
+    ``update_mini_batch`` on 1 to 10 examples, every backprop call recorded.  ``theme``:
+    "light" or "projector"; ``height``: the frame's height in px until the page reports its
+    own.  ``net`` is not changed.  Bad arguments raise one ValueError saying what is allowed.
     """
-    cfg = checked(net, x, y, eta)
+    _check_net_eta(net, eta)
+    pairs = _examples(net, x, y, mini_batch)
+    cfgs = []
+    for e, (xe, ye) in enumerate(pairs, start=1):
+        try:
+            cfgs.append(checked(net, xe, ye, eta))
+        except ValueError as err:
+            raise ValueError(f"Example {e} of mini_batch: {err}" if mini_batch is not None else str(err)) from None
     if theme not in THEMES:
         raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {_got(theme)}.")
     if isinstance(height, bool) or not isinstance(height, numbers.Integral) \
@@ -149,5 +183,9 @@ def show(net: Network, x, y, eta: float = 1.0, *, batch=None, title: str = DEFAU
                          f"{HEIGHTS[1]}; got {_got(height)}.")
     if not isinstance(title, str) or not title.strip():
         raise ValueError(f"title must be a non-empty string; got {_got(title)}.")
-    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta, batch=batch)
+    cfg = cfgs[0]
+    if mini_batch is None:
+        trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    else:
+        trace = trace_mini_batch(cfg.network(), [(c.x_array, c.y_array) for c in cfgs], cfg.eta)
     return Player(trace, title, theme, int(height))

@@ -64,6 +64,9 @@ export function render(el, wt, options = {}) {
   const nav = h("nav", {class: "nnp-nav", "aria-label": "Steps"}, first, prev, next, end, scrub);
   const head = h("div", {class: "nnp-head"}, h("div", {class: "nnp-title"}, badge, label, " · ", heading), nav);
   const fig = h("div", {class: "nnp-fig", role: "img"});
+  const save = h("div", {class: "nnp-save"}, "Save this graph: ",
+                 h("button", {type: "button", class: "nnp-link", "data-format": "png"}, "PNG"), " · ",
+                 h("button", {type: "button", class: "nnp-link", "data-format": "svg"}, "SVG"));
   const viewBox = h("div", {class: "nnp-views", role: "group", "aria-label": "Formula view"});
   const vMatrix = h("button", {type: "button", class: "nnp-view", "data-view": "matrix"}, "Matrix (whole layer)");
   const vScalar = h("button", {type: "button", class: "nnp-view", "data-view": "scalar"}, "One neuron");
@@ -74,7 +77,8 @@ export function render(el, wt, options = {}) {
   const expl = h("p", {class: "nnp-expl"}), code = h("div", {class: "nnp-code"});
   const table = h("div", {class: "nnp-table"});
   const side = h("div", {class: "nnp-side"}, viewBox, sym, num, expl, code, table);
-  root.append(head, h("div", {class: "nnp-cols"}, fig, side));
+  save.hidden = options.saveImages === false || !!options.projector;
+  root.append(head, h("div", {class: "nnp-cols"}, h("div", {class: "nnp-left"}, fig, save), side));
   el.append(root);
 
   // ---- drawing ----------------------------------------------------------------------
@@ -150,7 +154,9 @@ export function render(el, wt, options = {}) {
       }
       const hl = code.querySelector(".hl");
       const box = code.querySelector(".nnviz-code");
-      if (hl && box && box.scrollHeight > box.clientHeight) box.scrollTop = hl.offsetTop - box.clientHeight / 3;
+      if (hl && box && box.scrollHeight > box.clientHeight) {  // the running line in view, a third down
+        box.scrollTop += hl.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+      }
     }
     if (shown.expl !== s.explanation) { shown.expl = s.explanation; expl.textContent = s.explanation; }
   }
@@ -220,6 +226,13 @@ export function render(el, wt, options = {}) {
     if (!b) return;
     const name = b.dataset.go;
     go(name === "First" ? 0 : name === "Previous" ? want - 1 : name === "Next" ? want + 1 : last);
+  });
+  save.addEventListener("click", e => {
+    const b = e.target.closest("button");
+    if (!b || cur < 0) return;
+    const name = cur === last ? "update" : "step" + String(cur + 1).padStart(2, "0");
+    Plotly.downloadImage(fig, {format: b.dataset.format, filename: "nnviz-" + name, scale: b.dataset.format === "png" ? 2 : 1,
+                               width: fig.layout.width, height: fig.layout.height});
   });
   scrub.addEventListener("input", () => go(Number(scrub.value) - 1));
   viewBox.addEventListener("click", e => {

@@ -1,0 +1,122 @@
+"""The client-side player (nnviz/player) mounted in the app: a Streamlit custom component v2.
+
+Explore mode steps entirely in the page: the server sends the walk-through once per run
+(only runs for a new network, mode, projection or a widget; never for a step), the page
+keeps ``?step=`` (and ``view``, ``j``, ``k``) in the address itself, and the next run
+reads them back (``adopt_address``).  plotly.js, KaTeX and player.js are served as the
+app's static files (``server.enableStaticServing``), copied into ``static/nnviz/`` next to
+the page's main script from the installed packages when the server starts, so the browser
+loads and caches them once.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+from nnviz import player
+from nnviz.export.walkthrough import walkthrough
+from nnviz.trace.record import Trace
+
+from . import state as ui_state
+
+URL_BASE = "app/static/nnviz/"  # Streamlit serves <app dir>/static/ under app/static/
+CLIENT_FIELDS = ("step", "view", "j", "k")  # what the page itself keeps in the address
+
+
+def _asset_sources() -> dict[str, Path]:
+    """Each static file (path under static/nnviz/) and where it comes from."""
+    files = {"player.js": player.HERE / "player.js", "player.css": player.HERE / "player.css",
+             "plotly.min.js": player.plotly_js_path(), "katex/katex.min.js": player.KATEX / "katex.min.js",
+             "katex/katex.min.css": player.KATEX / "katex.min.css"}
+    files.update({f"katex/fonts/{f.name}": f for f in sorted((player.KATEX / "fonts").glob("*.woff2"))})
+    return files
+
+
+def _write_if_changed(target: Path, data: bytes) -> None:
+    if target.is_file() and target.read_bytes() == data:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, target)  # atomic: another server process never sees half a file
+
+
+def static_dir() -> Path:
+    """Where Streamlit serves app/static/ from: ``static/`` beside the main script, then ours."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    main = Path(ctx.main_script_path) if ctx and ctx.main_script_path else Path("app.py")
+    return main.absolute().parent / "static" / "nnviz"
+
+
+@cache
+def install_assets(target: Path) -> str:
+    """Copy the player's files into ``target`` (once per process; atomic, idempotent);
+    returns their version (a hash of their contents) for the URLs."""
+    h = hashlib.blake2b(digest_size=8)
+    for name, src in _asset_sources().items():
+        data = src.read_bytes()
+        h.update(name.encode() + data)
+        _write_if_changed(target / name, data)
+    return h.hexdigest()
+
+
+@cache
+def _component():
+    return st.components.v2.component(
+        "nnviz_player", html='<div class="nnviz-host"></div>',
+        js=player.text("streamlit_host.js"), isolate_styles=False)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_walkthrough(cfg_json: str, theme: str, _trace: Trace) -> dict:
+    """The walk-through of the config's trace ``_trace`` (not hashed: the config's JSON
+    determines it).  Shared read-only between sessions; serialised for each page."""
+    return walkthrough(_trace, theme=theme)
+
+
+def adopt_address(ss) -> None:
+    """Take the step, view and neuron the page wrote into the address since the last run
+    (the player keeps them there), unless this run's callbacks changed them (e.g. "apply
+    update" goes back to step 1): the server's own change wins."""
+    params, sent = st.query_params.to_dict(), ss.get("address_sent")
+    server_step = ss.pop("step_set_by_server", False)
+    if sent is None:
+        return
+    for f in ui_state.FIELDS:
+        if f.name not in CLIENT_FIELDS or ss.ui[f.name] != sent[f.name] or (f.name == "step" and server_step):
+            continue
+        try:
+            ss.ui[f.name] = f.parse(params[f.name]) if f.name in params else f.default
+        except ValueError:
+            pass  # the page writes only valid values; a hand-edited one keeps the last good state
+
+
+def remember_address(ss) -> None:
+    """What the server last put into the address (see ``adopt_address``)."""
+    ss.address_sent = {name: ss.ui[name] for name in CLIENT_FIELDS}
+
+
+def player_ui(ss, cfg_json: str, trace: Trace, projector: bool) -> None:
+    """The player for the current network, at the step in the address."""
+    theme = "projector" if projector else "light"
+    n = len(trace)
+    try:
+        version = install_assets(static_dir())
+    except OSError as e:
+        st.error(f"The step-by-step player cannot start: its files could not be written to "
+                 f"{static_dir()} ({e.strerror or e}). Run the app from a folder it may write to.")
+        return
+    ss.ui["step"] = min(ss.ui["step"], n)  # n: the update animation, after the last step
+    _component()(key="player", data={
+        "id": hashlib.blake2b(f"{cfg_json}|{theme}".encode(), digest_size=8).hexdigest(),
+        "wt": cached_walkthrough(cfg_json, theme, trace),
+        "step": ss.ui["step"], "view": ss.ui["view"], "j": ss.ui["j"], "k": ss.ui["k"],
+        "projector": projector, "assets": {"base": URL_BASE, "v": version}},
+        height="content")
