@@ -1,6 +1,6 @@
 """The whole app fuzzed: random and hostile URLs, then random actions on every widget of
 the current screen, in every mode (tests/app_machine.py).  Bounded and seeded here; a long
-run's figures are in bench/RESULTS.md."""
+run's figures are in bench/RELIABILITY.md."""
 from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, settings
