@@ -17,9 +17,9 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.draw.layout import THEMES, Theme, _Scene, _scene, _theme, _wrap  # noqa: F401 - THEMES is public
+from nnviz.draw.layout import THEMES, Theme, Scene, make_scene, get_theme, wrap_title  # noqa: F401 - THEMES is public
 from nnviz.draw.graph import graph_state, layer_title, update_state
-from nnviz.draw.labels import _clearance, _compact, _label_boxes, _place, _text
+from nnviz.draw.labels import label_clearance, compact_label, label_boxes, place_labels, node_label_text
 from nnviz.trace.numfmt import fmt
 
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
@@ -33,7 +33,7 @@ _SCALE = [list(c) for c in go.scatter.Marker(colorscale=COLORSCALE).colorscale] 
 BUTTON_PAD = 28  # px a plotly button adds to its label's width (padding and border)
 
 
-def _edges(sc: _Scene, values: dict, vmax: float, full: bool = True) -> list:
+def _edges(sc: Scene, values: dict, vmax: float, full: bool = True) -> list:
     """One line per edge (trace dicts): width ∝ |value|, blue solid > 0, red dashed < 0, grey
     dotted None.  ``full=False``: only the line style (an animation frame's update)."""
     out = []
@@ -50,12 +50,12 @@ def _edges(sc: _Scene, values: dict, vmax: float, full: bool = True) -> list:
 
 
 def _edge_extras(states: dict, placed: tuple, th: Theme) -> tuple[go.Scatter, list]:
-    """(hover points, label annotations) for EdgeStates at spots ``placed`` by _place (at
+    """(hover points, label annotations) for EdgeStates at spots ``placed`` by place_labels (at
     the size it chose, compact below the theme's).  Each label line is coloured by its
     sign, darker than the edges."""
     spots, shown = placed
     ink = lambda x: "#8f1322" if "−" in x else "#17477a" if "+" in x else INK  # noqa: E731
-    text = lambda e, s: _compact(s.label) if shown[e][0] < th.label else s.label  # noqa: E731
+    text = lambda e, s: compact_label(s.label) if shown[e][0] < th.label else s.label  # noqa: E731
     notes = [{"x": spots[e][0], "y": spots[e][1], "name": f"edge:{e[1][1]}:{e[1][2]}:{e[0][2]}",
               "text": "<br>".join(f'<span style="color:{ink(x)}">{x}</span>'
                                   for x in text(e, s).split("\n")),
@@ -75,7 +75,7 @@ def _nodes(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
     return go.Scatter(
         x=[sc.pos[s.node][0] for s in states], y=[sc.pos[s.node][1] for s in states], name=name,
         mode="markers+text" if sc.inside else "markers", textposition="middle center",
-        text=[_text(sc, s) for s in states] if sc.inside else None, showlegend=False,
+        text=[node_label_text(sc, s) for s in states] if sc.inside else None, showlegend=False,
         textfont={"size": th.label, "color": text_color, "family": FONT}, hoverinfo="text",
         hovertext=[s.hover.replace("\n", "<br>") for s in states],
         customdata=[[s.layer, s.index] for s in states],
@@ -83,16 +83,16 @@ def _nodes(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
         cliponaxis=False, _validate=VALIDATE)
 
 
-def _node_notes(sc: _Scene, states, th: Theme) -> list:
+def _node_notes(sc: Scene, states, th: Theme) -> list:
     """Labels above small nodes, as annotations on a white box (readable over edges)."""
     return [] if sc.inside else [
         {"x": sc.pos[s.node][0], "y": sc.pos[s.node][1], "yshift": sc.label_dy, "yanchor": "bottom",
-         "text": _text(sc, s), "showarrow": False, "font": {"size": th.label, "color": INK},
+         "text": node_label_text(sc, s), "showarrow": False, "font": {"size": th.label, "color": INK},
          "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 0, "name": f"node:{s.layer}:{s.index}"}
         for s in states]
 
 
-def _ring(sc: _Scene, nodes, color, grow, width, name) -> go.Scatter:
+def _ring(sc: Scene, nodes, color, grow, width, name) -> go.Scatter:
     nodes = sorted(nodes)
     return go.Scatter(x=[sc.pos[n][0] for n in nodes], y=[sc.pos[n][1] for n in nodes],
                       mode="markers", hoverinfo="skip", showlegend=False, name=name,
@@ -102,7 +102,7 @@ def _ring(sc: _Scene, nodes, color, grow, width, name) -> go.Scatter:
                       _validate=VALIDATE)
 
 
-def _halo(sc: _Scene, edges, color, name) -> go.Scatter:
+def _halo(sc: Scene, edges, color, name) -> go.Scatter:
     xy = [(sc.pos[u], sc.pos[v]) for u, v in sorted(edges)]
     return go.Scatter(x=[c for p, q in xy for c in (p[0], q[0], None)],
                       y=[c for p, q in xy for c in (p[1], q[1], None)], mode="lines",
@@ -110,7 +110,7 @@ def _halo(sc: _Scene, edges, color, name) -> go.Scatter:
                       showlegend=False, name=name, _validate=VALIDATE)
 
 
-def _layout(sc: _Scene, trace, th: Theme, title: str, notes: list, read_y=False) -> dict:
+def _layout(sc: Scene, trace, th: Theme, title: str, notes: list, read_y=False) -> dict:
     L, out = trace.output_layer, ("n", trace.output_layer)
     heads = [{"x": sc.pos[("n", l, 0)][0], "y": 1, "yref": "paper", "yanchor": "bottom",
               "text": f"<b>{layer_title(l, L)}</b>", "showarrow": False,
@@ -134,7 +134,7 @@ def _layout(sc: _Scene, trace, th: Theme, title: str, notes: list, read_y=False)
         annotations=heads + targets + notes)
 
 
-def _legend(sc: _Scene, th: Theme, what: str) -> list:
+def _legend(sc: Scene, th: Theme, what: str) -> list:
     def item(name, mode, **kw):
         return go.Scatter(x=[None], y=[None], name=name, mode=mode, hoverinfo="skip",
                           _validate=VALIDATE, **kw)
@@ -159,13 +159,13 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     < 0; labels w (then ∇w, then the new w).  Dark rings: what step i reads; gold: writes.
     ``width``/``height`` (px) also drive the layout (label sizes, which labels fit).
     """
-    th = _theme(theme)
+    th = get_theme(theme)
     if edges not in ("weights", "gradients"):
         raise ValueError(f"edges must be 'weights' or 'gradients'; got {edges!r}.")
     st = graph_state(trace, i)
-    title, lines = _wrap(f"Step {st.step + 1}/{len(trace)} · " + re.sub(
+    title, lines = wrap_title(f"Step {st.step + 1}/{len(trace)} · " + re.sub(
         r"\^(\w+)", r"<sup>\1</sup>", st.title.replace("nabla_", "∇")), th, width)
-    sc = _scene(trace, th, width, height, top_px=int(1.3 * th.title) * (lines - 1))
+    sc = make_scene(trace, th, width, height, top_px=int(1.3 * th.title) * (lines - 1))
     grad = edges == "gradients"
     vals = {e: (s.nabla_w if grad else s.w) for e, s in st.edges.items()}
     vmax = max(float(np.max(np.abs(w))) for w in
@@ -173,8 +173,8 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     ns, R = list(st.nodes.values()), st.color_range
     # the edges this step reads or writes show their labels first (smaller if need be)
     first = frozenset(v[1] for _, v in st.reads_edges | st.writes_edges)
-    placed = _place(sc, {e: s.label for e, s in st.edges.items()}, th,
-                    _clearance(sc, th, st.reads_nodes, st.writes_nodes), _label_boxes(sc, ns, th), first)
+    placed = place_labels(sc, {e: s.label for e, s in st.edges.items()}, th,
+                    label_clearance(sc, th, st.reads_nodes, st.writes_nodes), label_boxes(sc, ns, th), first)
     hover, notes = _edge_extras(st.edges, placed, th)
     col = [s for s in ns if s.colored]
     data = [_halo(sc, st.reads_edges, "rgba(17,17,17,0.22)", "reads (edges)"),
@@ -212,20 +212,20 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
     bias at t = f/(n_frames−1) of the way (``graph.update_state``): frame 0 the old values,
     the last ``trace.new_weights``.  Edge width/colour/label and node (bias) labels move;
     Play/Pause, speed 0.5×/1×/2× and a slider over frames are plotly controls (no server)."""
-    th, n = _theme(theme), int(n_frames)
+    th, n = get_theme(theme), int(n_frames)
     if n < 2:
         raise ValueError(f"n_frames must be at least 2; got {n_frames!r}.")
-    title, lines = _wrap(f"Update · w ← w − (η/m)·∇w, b ← b − (η/m)·∇b  "
+    title, lines = wrap_title(f"Update · w ← w − (η/m)·∇w, b ← b − (η/m)·∇b  "
                          f"(η = {fmt(trace.eta)}, m = {trace.m})", th, width)
-    sc = _scene(trace, th, width, height, bottom_px=int(3.4 * th.font) + 40,
+    sc = make_scene(trace, th, width, height, bottom_px=int(3.4 * th.font) + 40,
                 top_px=int(1.3 * th.title) * (lines - 1))
     vmax = max(float(np.max(np.abs(w))) for w in trace.weights + trace.new_weights) or 1.0
     nodes0, first = update_state(trace, 0.0)
     nodes1, last = update_state(trace, 1.0)
     widest = {e: max(s.label, last[e].label, key=len) for e, s in first.items()}
-    boxes = _label_boxes(sc, nodes0.values(), th) + _label_boxes(sc, nodes1.values(), th)
+    boxes = label_boxes(sc, nodes0.values(), th) + label_boxes(sc, nodes1.values(), th)
     # the same spots in every frame; every layer is written: each shows what fits
-    placed = _place(sc, widest, th, avoid=boxes, first=frozenset(range(1, len(trace.sizes))))
+    placed = place_labels(sc, widest, th, avoid=boxes, first=frozenset(range(1, len(trace.sizes))))
 
     def frame(t, full=False):
         nodes, edges = update_state(trace, t)
@@ -234,7 +234,7 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
         data = _edges(sc, {e: s.w for e, s in edges.items()}, vmax, full) + (
             [hover, _nodes(sc, ns, "nodes", th, color="white")] if full else
             [{"type": "scatter", "hovertext": tips}, {"type": "scatter", "hovertext": [
-                s.hover.replace("\n", "<br>") for s in ns], "text": [_text(sc, s) for s in ns]}])
+                s.hover.replace("\n", "<br>") for s in ns], "text": [node_label_text(sc, s) for s in ns]}])
         return data, notes + _node_notes(sc, ns, th)
 
     ts = [f / (n - 1) for f in range(n)]
@@ -276,7 +276,7 @@ def loss_figure(history, *, theme: str = "light", height: int | None = None) -> 
     """Cost per epoch (or step), and accuracy on a right-hand axis when present.
 
     ``history``: dicts with "epoch" (or "step") and "cost", optionally "accuracy" (0 to 1)."""
-    th, rows = _theme(theme), list(history)
+    th, rows = get_theme(theme), list(history)
     key = "epoch" if rows and all("epoch" in r for r in rows) else "step"
     xs = [r.get(key, i) for i, r in enumerate(rows)]
     acc = [(x, r["accuracy"]) for x, r in zip(xs, rows) if r.get("accuracy") is not None]

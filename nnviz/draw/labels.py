@@ -1,13 +1,13 @@
 """Labels on the network figure: where edge labels go, and the text and boxes of node labels.
 
-``_place`` puts each edge label at a spot along its edge that clears nodes, rings, other
+``place_labels`` puts each edge label at a spot along its edge that clears nodes, rings, other
 labels and edges; the figure builders in ``nnviz.draw.figures`` draw them there.
 """
 from __future__ import annotations
 
 import math
 
-from nnviz.draw.layout import Theme, _Scene, _text_w
+from nnviz.draw.layout import Theme, Scene, text_width
 
 
 _TS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.45, 0.55, 0.26, 0.74, 0.36, 0.64, 0.2, 0.8)  # label spots
@@ -34,12 +34,12 @@ def _crossing(a, b, c, d) -> list:
     return [(a[0] + t * r[0], a[1] + t * r[1])] if 0 < t < 1 and 0 < u < 1 else []
 
 
-def _compact(label: str) -> str:
+def compact_label(label: str) -> str:
     """A label in less room: "∇−0.08883" rather than "∇ −0.08883"."""
     return label.replace("∇ ", "∇").replace("→ ", "→")
 
 
-def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid=(),
+def place_labels(sc: Scene, labels: dict, th: Theme, clear: dict | None = None, avoid=(),
            first=frozenset()) -> tuple[dict, dict]:
     """Spots for edge labels: greedily, each at the first t along its edge where its box
     clears every node (``clear``: node -> radius px, e.g. of its highlight ring; else the
@@ -62,7 +62,7 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
         sizes = range(th.label, small - 1, -1) if few else (th.label,)
         best = {}
         for size in sizes:
-            text = {e: labels[e] if size == th.label else _compact(labels[e]) for e in segs}
+            text = {e: labels[e] if size == th.label else compact_label(labels[e]) for e in segs}
             fits = {}  # (edge, t) -> its box clears nodes, other edges, crossings (this size)
 
             def clears(e, t, x, y, bw, bh, size=size, fits=fits):
@@ -84,7 +84,7 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
                                   [e for e in orders[n_try - 4] if e in best])
                 boxes, spots = list(avoid), {}
                 for e in orders[n_try]:
-                    bw = _text_w(text[e], size) / 2 + 3
+                    bw = text_width(text[e], size) / 2 + 3
                     bh = (text[e].count("\n") + 1) * 0.6 * size + 3
                     for t in _FINE if few else _TS:
                         xy = tuple(p + t * (q - p) for p, q in zip(sc.pos[e[0]], sc.pos[e[1]]))
@@ -109,21 +109,21 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
     return out, shown
 
 
-def _clearance(sc: _Scene, th: Theme, reads=(), writes=()) -> dict:
+def label_clearance(sc: Scene, th: Theme, reads=(), writes=()) -> dict:
     """Node -> the radius (px) an edge label keeps clear: its ring's, if it has one."""
     out = {n: (sc.node_px + sc.grow[0] + th.ring) / 2 + 3 for n in reads}
     out.update({n: (sc.node_px + sc.grow[1] + th.ring + 2) / 2 + 3 for n in writes})
     return out
 
 
-def _label_boxes(sc: _Scene, states, th: Theme) -> list:
+def label_boxes(sc: Scene, states, th: Theme) -> list:
     """(x, y, half w, half h) px of the labels above small nodes (none when inside)."""
     if sc.inside:
         return []
     return [((sc.pos[s.node][0] - sc.xr[0]) * sc.sx,
              (sc.pos[s.node][1] - sc.yr[0]) * sc.sy + sc.label_dy + 0.65 * th.label,
-             _text_w(_text(sc, s), th.label) / 2 + 2, 0.65 * th.label) for s in states]
+             text_width(node_label_text(sc, s), th.label) / 2 + 2, 0.65 * th.label) for s in states]
 
 
-def _text(sc: _Scene, s) -> str:  # "z=+1.16" on two lines inside a node
+def node_label_text(sc: Scene, s) -> str:  # "z=+1.16" on two lines inside a node
     return s.label.replace("=", "<br>", 1) if sc.inside else s.label

@@ -1,6 +1,6 @@
 """Pixel-aware layout of the network figure: themes, text widths, title wrapping, geometry.
 
-``_scene`` lays one network out at one figure size (node positions and sizes, edge widths,
+``make_scene`` lays one network out at one figure size (node positions and sizes, edge widths,
 axis ranges and margins) so that ``nnviz.draw.figures`` and ``nnviz.draw.labels`` work in px.
 """
 from __future__ import annotations
@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import re
 from collections import namedtuple
+from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -26,26 +28,26 @@ THEMES = MappingProxyType({
 })
 
 
-def _theme(name: str) -> Theme:
+def get_theme(name: str) -> Theme:
     if name in THEMES:
         return THEMES[name]
     raise ValueError(f"Unknown theme {name!r}; choose one of: {', '.join(THEMES)}.")
 
 
-def _text_w(text: str, size: float) -> float:
+def text_width(text: str, size: float) -> float:
     """Rough width (px) of the widest line of Arial text at ``size`` px."""
     em = {".": 0.28, ",": 0.28, ":": 0.28, " ": 0.28, "+": 0.59, "−": 0.59, "=": 0.59, "→": 1.0}
     lines = re.sub(r"<[^>]*>", "", text.replace("<br>", "\n")).split("\n")
     return max(size * sum(em.get(c, 0.56) for c in line) for line in lines)
 
 
-def _wrap(title: str, th: Theme, width) -> tuple[str, int]:
+def wrap_title(title: str, th: Theme, width) -> tuple[str, int]:
     """The title broken (at " · ", ", " or "  ") into lines that fit ``width``; (text, lines)."""
     room = 0.99 * int(width or th.size[0]) - 10
     words = re.split(r"(?<=· )|(?<=, )|(?<=  )", title)
     lines = [""]
     for w in words:
-        if lines[-1] and _text_w(lines[-1] + w.rstrip(), th.title) > room:
+        if lines[-1] and text_width(lines[-1] + w.rstrip(), th.title) > room:
             lines.append("")
         lines[-1] += w
     return "<br>".join(x.strip() for x in lines), len(lines)
@@ -55,11 +57,26 @@ def _wrap(title: str, th: Theme, width) -> tuple[str, int]:
 # edge hover points ``spread`` (data units); node diameter and ring growth (read, write) in
 # px; whether node labels fit ``inside`` nodes (else ``label_dy`` px above them); edge widths
 # and opacity; axis ranges; px per data unit (sx, sy); figure width, height and margins.
-_Scene = namedtuple("_Scene", "pos spread node_px grow inside label_dy edge_px edge_alpha "
-                              "xr yr sx sy width height margin")
+@dataclass(frozen=True)
+class Scene:
+    pos: Mapping          # node -> (x, y) in data units
+    spread: Mapping       # edge -> its hover point (data units)
+    node_px: float        # largest node diameter
+    grow: tuple           # ring growth (read, write), px
+    inside: bool          # node labels fit inside the nodes
+    label_dy: float       # else: px above them
+    edge_px: tuple        # (thinnest, thickest) edge
+    edge_alpha: float
+    xr: tuple             # axis ranges
+    yr: tuple
+    sx: float             # px per data unit
+    sy: float
+    width: int            # figure size and margins, px
+    height: int
+    margin: Mapping
 
 
-def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
+def make_scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> Scene:
     sizes, g = trace.sizes, network_graph(trace.sizes)
     pos = {v: d["pos"] for v, d in g.nodes(data=True)}
     xs, ys = sorted({p[0] for p in pos.values()}), [p[1] for p in pos.values()]
@@ -71,7 +88,7 @@ def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
               "b": 30 + 3 * th.font + bottom_px}
     plot_w = int(width or th.size[0]) - margin["l"] - margin["r"]
     plot_h = h - margin["t"] - margin["b"]
-    lab_h, lab_w = 1.3 * th.label, _text_w(longest, th.label)
+    lab_h, lab_w = 1.3 * th.label, text_width(longest, th.label)
     node = min(th.node, 0.45 * plot_w / len(xs), 0.8 * plot_h / rows)
     inside = lab_w <= node - 8
     # no larger than its label needs (labels above: smaller still): room for edge labels
@@ -90,7 +107,7 @@ def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
     margin["l"] += shift
     plot_w -= shift
     pad_l = max(pad_l - shift, 0)
-    pad_r = node * 0.64 + _text_w("y8 = " + max(map(fmt, np.ravel(trace.y)), key=len), th.label) + 20
+    pad_r = node * 0.64 + text_width("y8 = " + max(map(fmt, np.ravel(trace.y)), key=len), th.label) + 20
     sx = (plot_w - pad_l - pad_r) / (xs[-1] - xs[0])
     mid, half = (max(ys) + min(ys)) / 2, (plot_h - top - bottom) / 2 / sy
     spread = {}
@@ -100,7 +117,7 @@ def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
         spread[(u, v)] = tuple(a + t * (b - a) for a, b in zip(pos[u], pos[v]))
     dense = max(a * b for a, b in zip(sizes, sizes[1:]))
     edge_px = (th.edge[0], th.edge[0] + (th.edge[1] - th.edge[0]) * min(1.0, 3.5 / dense ** 0.5))
-    return _Scene(MappingProxyType(pos), MappingProxyType(spread), node, grows(node), inside,
+    return Scene(MappingProxyType(pos), MappingProxyType(spread), node, grows(node), inside,
                   outer(node), edge_px, 1.0 if dense <= 16 else 0.65,
                   (xs[0] - pad_l / sx, xs[-1] + pad_r / sx),
                   (mid - half - bottom / sy, mid + half + top / sy), sx, sy, width, h,
