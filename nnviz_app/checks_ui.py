@@ -12,7 +12,7 @@ import streamlit as st
 from nnviz.engine.config import Config
 from nnviz.trace.explain import weight_names
 from nnviz.engine.gradcheck import ATOL, MAX_H, MIN_H, RTOL, gradient_check
-from nnviz.lessons.mistakes import CONVENTIONS, MISTAKES
+from nnviz.lessons.mistakes import MISTAKES, conventions, mistake_label
 from nnviz.trace.numfmt import bmatrix, fmt
 from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
 from nnviz.trace.record import Trace
@@ -158,16 +158,9 @@ def _layers_latex(deltas, nablas, ref_deltas=None, ref_nablas=None) -> str:
     return r"\begin{gathered}" + r" \\[4pt] ".join(lines) + r"\end{gathered}"
 
 
-_MISTAKE_LABELS = {
-    "stale_weights": "Stale weights: update w before sending δ back through it",
-    "no_sigma_prime": "No σ′: leave σ′(z) out of δ",
-    "wrong_transpose": "Wrong transpose: ∂C/∂w = a·δᵀ instead of δ·aᵀ",
-}
-
-
 def mistake_ui(name: str, cfg: Config, trace: Trace) -> None:
     fn = MISTAKES[name]
-    on = st.toggle(_MISTAKE_LABELS[name], key=f"ss_mistake_{name}")
+    on = st.toggle(mistake_label(name, cfg.activation), key=f"ss_mistake_{name}")
     if not on:
         return
     m = fn(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)  # a fresh copy: the explorer's is untouched
@@ -199,6 +192,6 @@ def checks_ui(ss, cfg, trace: Trace, i: int) -> None:
         with st.expander("Reference check (Mazur's published example)", expanded=False):
             reference_check_ui(trace)
     with st.expander("Common mistakes: the wrong way next to the right way", expanded=False):
-        st.caption(md_escape(CONVENTIONS))
+        st.caption(md_escape(conventions(cfg.cost)))
         for name in MISTAKES:
             mistake_ui(name, cfg, trace)

@@ -11,8 +11,7 @@ from dataclasses import asdict
 import numpy as np
 import streamlit as st
 
-from nnviz.trace.numfmt import fmt
-from nnviz.lessons.predict import Score, check_prediction, hints, pick_target
+from nnviz.lessons.predict import Score, check_prediction, hints, pick_target, shown_value
 from nnviz.trace.record import Trace
 
 from .panels import md_escape
@@ -134,7 +133,7 @@ def predict_ui(ss, trace: Trace, i: int) -> bool:
         st.latex(computation)
         st.caption(md_escape(rec["tolerance"]))
     else:
-        st.info(md_escape(f"Revealed without answering (not scored): {target.symbol} = "
-                          f"{fmt(target.value, 4)}."), icon=":material/visibility:")
+        st.info(md_escape(f"Revealed without answering (not scored): {target.symbol} "
+                          f"{shown_value(target.value)}."), icon=":material/visibility:")
         st.latex(computation)
     return True

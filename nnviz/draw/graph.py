@@ -162,11 +162,12 @@ class GraphState:
     targets: tuple         # y_j for each output neuron j
 
 
-def _formulas(at: At, j: int) -> dict:
+def _formulas(at: At, j: int, so_far: bool = False) -> dict:
     """Plain-text formulas for the node values of neuron j (0-based) at ``at`` (layer l),
-    from the table of operations; the parameters and batch sums are not operations."""
+    from the table of operations; the parameters and batch sums are not operations (the sum
+    is over the examples so far while the mini-batch runs, ``so_far``)."""
     l, J = at.l, j + 1
-    out = {"b": f"b^{l}_{J}", "sum_nabla_b": f"Σ_x ∂C_x/∂b^{l}_{J} (batch)"}
+    out = {"b": f"b^{l}_{J}", "sum_nabla_b": f"Σ_x ∂C_x/∂b^{l}_{J} ({'so far' if so_far else 'mini-batch'})"}
     for sym in NODE_VALUES:
         op = op_writing(sym, l, at.L) if sym not in out else None
         if op is not None:
@@ -180,9 +181,9 @@ def _phase_range(trace, kinds) -> float:
     return r if np.isfinite(r) and r > 0 else 1.0
 
 
-def _node_state(trace, known, phase, l, j) -> NodeState:
+def _node_state(trace, known, phase, l, j, step=None) -> NodeState:
     L = trace.output_layer
-    f = _formulas(At.of(l, L, trace.activation, trace.cost), j)
+    f = _formulas(At.of(l, L, trace.activation, trace.cost), j, step is not None and step.example is not None)
     have = {sym: float(known[f"{sym}^{l}"][j, 0]) for sym in NODE_VALUES
             if f"{sym}^{l}" in known and not (sym == "sum_nabla_b" and trace.m == 1)}
     if phase == "forward":
@@ -243,7 +244,7 @@ def graph_state(trace, i: int) -> GraphState:
     step, known, sizes = trace[i], trace.known(i), trace.sizes
     phase = step.phase
     forward = phase == "forward"
-    nodes = {node_id(l, j): _node_state(trace, known, phase, l, j)
+    nodes = {node_id(l, j): _node_state(trace, known, phase, l, j, step)
              for l, n in enumerate(sizes) for j in range(n)}
     edges = {e.edge: e for e in (_edge_state(trace, known, l, j, k, step) for l in range(1, len(sizes))
                                  for j in range(sizes[l]) for k in range(sizes[l - 1]))}

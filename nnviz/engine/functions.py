@@ -196,8 +196,8 @@ def saturation_note(a: Array, y: Array, cost: "Cost") -> str | None:
     if not hit:
         return None
     which = ", ".join(f"a^L_{j + 1} = {v:g}" for j, v in hit[:4])
-    return (f"Saturated output: {which} exactly in floating point (σ(z) rounds to 0 or 1 once "
-            "|z| is above about 37). There ln a or ln(1 − a) is −∞ and ∂C/∂a = (a − y)/(a(1 − a)) "
+    return (f"Saturated output: {which} exactly in floating point (σ(z) rounds to exactly 1 once "
+            "z is above about 37, and to exactly 0 once z is below about −710). There ln a or ln(1 − a) is −∞ and ∂C/∂a = (a − y)/(a(1 − a)) "
             "divides by 0, so the cost shown is computed from z instead, as y·ln(1 + e^−z) + "
             "(1 − y)·ln(1 + e^z) (finite and exact). Backprop is unaffected: its δ^L = a − y "
             "never divides by a(1 − a). Smaller weights or inputs bring the output back.")

@@ -37,8 +37,8 @@ CODE_PX = {"light": 13, "projector": 20}
 
 UPDATE_TEX = (r"w^{l} \leftarrow w^{l} - \frac{\eta}{m} \sum_x \frac{\partial C_x}{\partial w^{l}},"
               r"\qquad b^{l} \leftarrow b^{l} - \frac{\eta}{m} \sum_x \frac{\partial C_x}{\partial b^{l}}")
-UPDATE_TEXT = ("Gradient descent moves every weight and bias a step of size η/m against its "
-               "gradient. The animation slides each parameter from its old value to its new "
+UPDATE_TEXT = ("Gradient descent moves every weight and bias against its gradient summed over "
+               "the mini-batch, Σₓ ∂Cₓ/∂p, times η/m. The animation slides each parameter from its old value to its new "
                "one; the table lists them all.")
 
 

@@ -20,15 +20,22 @@ from typing import Callable
 
 import numpy as np
 
+from nnviz.engine.functions import get_activation, get_cost
 from nnviz.engine.network import Network, forward
 from nnviz.trace.record import trace_backprop
 
 Array = np.ndarray
 
-CONVENTIONS = (
-    "Conventions used by nnviz (Nielsen's): the quadratic cost of one example is "
-    "C = ½‖a^L − y‖², summed over the output neurons, not averaged (the mean over the examples "
-    "only enters through the η/m of the update). w^l_jk is the weight from neuron k of layer "
+def conventions(cost="quadratic") -> str:
+    """The conventions, with the cost of the network shown (a name or a ``Cost``)."""
+    text = get_cost(cost).text.replace("‖a ", "‖a^L ")
+    return CONVENTIONS_TEMPLATE.format(cost=f"the {get_cost(cost).name.replace('_', '-')} cost of one "
+                                            f"example is {text}")
+
+
+CONVENTIONS_TEMPLATE = (
+    "Conventions used by nnviz (Nielsen's): {cost}, summed over the output neurons, not averaged "
+    "(the mean over the examples only enters through the η/m of the update). w^l_jk is the weight from neuron k of layer "
     "l−1 to neuron j of layer l, so w^l has one row per neuron of layer l and one column per "
     "neuron of layer l−1, and z^l = w^l·a^(l−1) + b^l. The input layer (layer 0) has no bias "
     "and no δ: the first bias and the first δ belong to layer 1. δ^l = ∂C/∂z^l, "
@@ -186,10 +193,13 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
         notes.append("ReLU′(z) is 1 for z > 0 and 0 otherwise: leaving it out only matters for "
                      "neurons with z ≤ 0, which wrongly receive an error.")
     P = act.prime_symbol
+    output = (f"δ^L = a − y (with the cross-entropy cost ∂C/∂a = (a − y)/(a(1 − a)) and {P}(z^L) "
+              "= a(1 − a) cancel, so the output layer has no slope left to forget)"
+              if cost.cancels_prime else f"δ^L = (a − y) ⊙ {P}(z^L)")
     return _build(
         "no_sigma_prime", f"Forgetting {P}(z) in δ",
         "δ = ∂C/∂z, not ∂C/∂a. Between a neuron's weighted input z and its output a sits the "
-        f"activation, so the chain rule multiplies by its slope: δ^L = (a − y) ⊙ {P}(z^L) and "
+        f"activation, so the chain rule multiplies by its slope: {output} and "
         f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ {P}(z^l). Without {P} the error ignores how flat the "
         f"activation is: a neuron where {P} ≈ 0 should barely learn, but gets the full error.",
         "The δ's (and so the gradients) come out wrong — with the sigmoid, where σ′ ≤ 0.25, "
@@ -258,6 +268,18 @@ def wrong_transpose(net: Network, x, y, eta: float = 1.0) -> Mistake:
         (rd, rb, rw), (wd, wb, ww), shape_problems=shape_problems, notes=notes)
 
 
+LABELS = {
+    "stale_weights": "Stale weights: update w before sending δ back through it",
+    "no_sigma_prime": "No {P}: leave {P}(z) out of δ",
+    "wrong_transpose": "Wrong transpose: ∂C/∂w = a·δᵀ instead of δ·aᵀ",
+}
+
+
+def mistake_label(name: str, activation) -> str:
+    """The short label of mistake ``name`` for a network with ``activation`` (name or object)."""
+    return LABELS[name].format(P=get_activation(activation).prime_symbol)
+
+
 MISTAKES: dict[str, Callable[..., Mistake]] = {
     "stale_weights": stale_weights,
     "no_sigma_prime": no_sigma_prime,
@@ -277,3 +299,6 @@ def show_mistake(name: str, net: Network, x, y, eta: float = 1.0) -> Mistake:
 def all_mistakes(net: Network, x, y, eta: float = 1.0) -> list[Mistake]:
     """Every mistake, in ``MISTAKES`` order, on the same network and example."""
     return [fn(net, x, y, eta) for fn in MISTAKES.values()]
+
+
+CONVENTIONS = conventions("quadratic")  # the seed's cost

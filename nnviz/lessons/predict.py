@@ -146,6 +146,13 @@ class Verdict:
     problem: str | None = None
 
 
+def shown_value(value: float, sig: int = 4) -> str:
+    """"= v" when ``value`` rounded to ``sig`` digits is exact, else "≈ v": rounding is not
+    written as exact."""
+    text = fmt(value, sig)
+    return ("= " if float(text) == value else "≈ ") + text
+
+
 def check_prediction(target: Target, text, rel_tol: float = DEFAULT_REL_TOL,
                      abs_tol: float = DEFAULT_ABS_TOL) -> Verdict:
     """Compare the student's ``text`` with ``target.value``; never raises for any ``text``.
@@ -168,11 +175,11 @@ def check_prediction(target: Target, text, rel_tol: float = DEFAULT_REL_TOL,
         return Verdict(False, False, None, value, None, tol, float(rel_tol), float(abs_tol), rule,
                        str(e), problem=str(e))
     diff = guess - value
-    shown = fmt(value, 4)
+    shown = shown_value(value)
     if abs(diff) <= tol:
-        message = f"Right: {target.symbol} = {shown}, and you said {fmt(guess, 6)}."
+        message = f"Right: {target.symbol} {shown}, and you said {fmt(guess, 6)}."
         return Verdict(True, True, guess, value, diff, tol, float(rel_tol), float(abs_tol), rule, message)
-    message = (f"Not quite: {target.symbol} = {shown}; you said {fmt(guess, 6)} "
+    message = (f"Not quite: {target.symbol} {shown}; you said {fmt(guess, 6)} "
                f"({'too high' if diff > 0 else 'too low'} by {fmt(abs(diff), 3)}).")
     if abs(guess + value) <= tol:
         message += " The size is right but the sign is not: check the signs of the factors."

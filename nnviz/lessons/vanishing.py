@@ -5,8 +5,8 @@ Backprop's hidden error is δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ f′(z^l).  Its si
     ‖δ^l‖ ≤ ‖w^{l+1}‖₂ · max_j |f′(z^l_j)| · ‖δ^{l+1}‖
 
 (‖·‖ the Euclidean norm, ‖w‖₂ the largest singular value).  The sigmoid's slope is at
-most 1/4, so unless the weights are large every step back divides the error by 4 or more,
-and the first layers' gradients ∂C/∂w^l = δ^l (a^{l−1})ᵀ shrink with it: they learn
+most 1/4, so every step back divides the error by 4 or more unless ‖w^{l+1}‖₂ makes up
+for it, and the first layers' gradients ∂C/∂w^l = δ^l (a^{l−1})ᵀ shrink with it: they learn
 slowest.  ReLU′ is 1 wherever z > 0, so δ passes back scaled by the weights alone.
 
 * ``delta_profile(trace)`` — one ``LayerDelta`` per layer l = L … 1, from the trace's own δ's.
@@ -58,7 +58,7 @@ def delta_profile(trace) -> list[LayerDelta]:
 
 
 def _times(r: float) -> str:
-    return f"{fmt(r, 2)} ×"
+    return f"{fmt(r, 3)} ×"
 
 
 def vanishing_explanation(trace) -> str:
@@ -69,7 +69,10 @@ def vanishing_explanation(trace) -> str:
     if L < 2:
         return "This network has no hidden layer: δ^L is the only error, nothing is passed back."
     if rows[0].norm == 0:
-        return f"δ^{L} is zero (the output equals the target): there is no error to pass back."
+        a, y = trace.output, trace.y
+        why = ("the output equals the target" if np.array_equal(a, y) else
+               f"{get_activation(act).prime_symbol}(z^{L}) is 0 wherever the output misses its target")
+        return f"δ^{L} is zero ({why}): there is no error to pass back."
     steps = ", ".join(f"‖δ^{r.layer}‖ = {_times(r.ratio)} ‖δ^{r.layer + 1}‖" for r in rows[1:])  # noqa: RUF001
     total = rows[-1].norm / rows[0].norm
     trend = ("shrinks" if all(r.ratio < 1 for r in rows[1:]) else
@@ -80,8 +83,10 @@ def vanishing_explanation(trace) -> str:
     parts.append(f"Each step back multiplies by (w^(l+1))ᵀ and then, neuron by neuron, by "
                  f"{get_activation(act).prime_symbol}(z^l). ")
     if act == "sigmoid":
+        norms = ", ".join(f"‖w^{r.layer + 1}‖₂ = {fmt(r.w_norm, 2)}" for r in rows[1:])
         parts[-1] += (f"The sigmoid's slope σ′(z) = σ(z)(1 − σ(z)) is at most 0.25 (here at most {slopes}), "
-                      "so unless the weights are large each layer divides the error by 4 or more. "
+                      "so the slope alone divides the error by 4 or more at every layer; only the weights "
+                      f"can make up for it, by at most their largest singular value (here {norms}). "
                       "The gradients ∂C/∂w^l = δ^l (a^(l−1))ᵀ shrink with δ: the first layers learn "
                       "slowest — the vanishing-gradient problem of deep sigmoid networks.")
     elif act == "relu":

@@ -27,17 +27,19 @@ def cost_text(trace: Trace, s, sig: int) -> str:
     sigmoid output has rounded to 0 or 1)."""
     L, act = trace.output_layer, get_activation(trace.activation)
     c = get_cost(trace.cost).fn_z(s.reads[f"z^{L}"], s.reads[f"a^{L}"], s.reads["y"], act)
-    return ("C = ½‖a^L − y‖² = " if trace.cost == "quadratic" else "C = ") + f"**{fmt(c, sig)}**"
+    return f"{get_cost(trace.cost).text} = **{fmt(c, sig)}**"
 
 
 def explain_markdown(trace: Trace, title: str = "", sig: int = 9) -> str:
     """Every step of ``trace`` with its formula, its numbers (``sig`` digits) and seed line."""
     what = "one backprop call" if trace.m == 1 else f"one mini-batch of {trace.m} examples"
     out = [f"# Worked example: {what}{' — ' + title if title else ''}", ""]
+    cost = get_cost(trace.cost)
     out += [f"Network sizes {trace.sizes}, activation **{trace.activation}**, cost **{trace.cost}**, "
             f"learning rate η = {fmt(trace.eta, sig)}, mini-batch of m = {trace.m}.",
             "Conventions: w^l_jk is the weight from neuron k of layer l−1 to neuron j of layer l; "
-            "the quadratic cost is C = ½‖a − y‖² (summed, not averaged); the input layer has no bias.", ""]
+            f"the cost of one example is {cost.text} (summed over the output neurons, not averaged); "
+            "the input layer has no bias.", ""]
     for e, (x, y) in enumerate(trace.examples, start=1):
         name = f"_{{{e}}}" if len(trace.examples) > 1 else ""
         out += [f"$$x{name} = " + bmatrix(x, sig) + rf",\quad y{name} = " + bmatrix(y, sig) + "$$", ""]

@@ -56,7 +56,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
                 ("b{ls}", "b^{{{l}}}", "b^{l}"), "→", ("z{ls}", "z^{{{l}}}", "="))),
     _op("a", "a", "forward", "a", {"z": "z^{l}"},
         "Forward · layer {l} · activation a{ls}",
-        """Each neuron squashes its weighted input through {A}: a{ls} = {S}(z{ls}), element by
+        """Each neuron passes its weighted input through {A}: a{ls} = {S}(z{ls}), element by
         element.{output_note}""",
         Seed(_BP, ("activation = sigmoid(z)", "activations.append(activation)"), "sigmoid(z)", {"z": "z^{l}"}),
         entry="a^{l}_{s}", entry_latex="a^{{{l}}}_{{{s}}}", entry_words="the activation of neuron {J} in layer {l}",
@@ -120,9 +120,10 @@ OPS: dict[str, Op] = {op.name: op for op in (
     _op("update_w", "update_w", "update", "new_w",
         {"w": "w^{l}", "eta": "eta", "m": "m", "nw": "sum_nabla_w^{l}"},
         "Update · layer {l} · new weights w{ls}",
-        """Gradient descent: every weight of layer {l} moves a step of size η/m against its
-        gradient (m is the number of examples in the mini-batch). The update happens only now,
-        after backprop has computed every gradient.""",
+        """Gradient descent: every weight of layer {l} moves against its gradient summed over
+        the mini-batch, Σₓ ∂Cₓ/∂w, times η/m (m is the number of examples in the mini-batch, so
+        the step follows their average gradient). The update happens only now, after backprop
+        has computed every gradient.""",
         Seed("update_mini_batch", ("self.weights = [w-", "for w, nw in zip"), "w-(eta/len(mini_batch))*nw",
              {"w": "w^{l}", "eta": "eta", "len(mini_batch)": "m", "nw": "sum_nabla_w^{l}"}),
         entry="new w^{l}_{s}", entry_latex="w^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
@@ -134,7 +135,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     _op("update_b", "update_b", "update", "new_b",
         {"b": "b^{l}", "eta": "eta", "m": "m", "nb": "sum_nabla_b^{l}"},
         "Update · layer {l} · new biases b{ls}",
-        "The biases of layer {l} take the same step against their gradient: b ← b − (η/m)·∂C/∂b.",
+        "The biases of layer {l} move the same way: b ← b − (η/m)·Σₓ ∂Cₓ/∂b, the sum over the mini-batch.",
         Seed("update_mini_batch", ("self.biases = [b-", "for b, nb in zip"), "b-(eta/len(mini_batch))*nb",
              {"b": "b^{l}", "eta": "eta", "len(mini_batch)": "m", "nb": "sum_nabla_b^{l}"}),
         entry="new b^{l}_{s}", entry_latex="b^{{{l}}}_{{{s}}}\\ (\\text{{new}})",
