@@ -13,15 +13,18 @@ from nnviz.engine.config import Config, ConfigError
 from nnviz.engine.functions import get_cost, saturation_note
 from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
 from nnviz.draw.frozen import FrozenFigure
+from nnviz.draw.layout import SCREENS
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace, trace_backprop
 from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, player_host, predict_ui, training_ui
 from nnviz_app import state as ui_state
 from nnviz_app.styles import page_css
 
-# The graph is laid out in pixels (node sizes, label room) for the width of its column:
-# 3/5 of the page at 1280 px (light) and at 1024 px (projector).
-FIG_WIDTH = {"light": 660, "projector": 560}
+# The graph is laid out in pixels (node sizes, label room, where each label goes) for the
+# space it gets: the left 3/5 of the page at 1280 px, and in projection mode at 1024 × 768
+# a column of 600 × 690 px (over half the screen) beside the equation (layout.SCREENS).
+FIG_SIZE = {"light": SCREENS["desktop"][1:], "projector": SCREENS["projected"][1:],
+            "phone": SCREENS["phone"][1:]}
 MODE_LABELS = {"explore": "Explore", "predict": "Predict", "train": "Train"}
 
 
@@ -40,12 +43,14 @@ def cached_trace(cfg_json: str) -> Trace:
 # restyling it (its theme would replace our colour scale).
 @st.cache_resource(max_entries=2048, show_spinner=False)
 def cached_step_figure(cfg_json: str, i: int, theme: str) -> FrozenFigure:
-    return FrozenFigure(step_figure(cached_trace(cfg_json), i, theme=theme, width=FIG_WIDTH[theme]))
+    w, h = FIG_SIZE[theme]
+    return FrozenFigure(step_figure(cached_trace(cfg_json), i, theme=theme, width=w, height=h))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def cached_update_figure(cfg_json: str, theme: str) -> FrozenFigure:
-    return FrozenFigure(update_animation_figure(cached_trace(cfg_json), theme=theme, width=FIG_WIDTH[theme]))
+    w, h = FIG_SIZE[theme]
+    return FrozenFigure(update_animation_figure(cached_trace(cfg_json), theme=theme, width=w, height=h))
 
 
 # ---- session ------------------------------------------------------------------------
@@ -96,6 +101,21 @@ def sidebar_ui() -> None:
 
 
 # ---- the explorer -------------------------------------------------------------------
+def graph_ui(make, args: tuple, theme: str, key: str) -> None:
+    """The graph laid out for its screen.  Outside projection mode a copy laid out for a
+    phone comes too, and app.css shows it instead below 640 px (the server does not know
+    the screen's width; a phone gets no shrunken desktop figure with 9 px labels)."""
+    def chart(t, k):
+        st.plotly_chart(make(*args, t), key=k, config={"displayModeBar": False}, theme=None)
+    if theme == "projector":
+        chart(theme, key)
+        return
+    with st.container(key=f"{key}_wide"):
+        chart(theme, key)
+    with st.container(key=f"{key}_phone"):
+        chart("phone", f"{key}_small")
+
+
 def player_explorer_ui() -> None:
     """Explore mode: the client-side player steps in the page (nnviz_app.player_host); a step
     sends nothing to the server, which runs only for a new network, mode or view."""
@@ -133,11 +153,9 @@ def explorer_ui() -> None:
     with left:
         shown = i if revealed else i - 1  # before the reveal: the values known before step i
         if step.phase == "update" and revealed:
-            st.plotly_chart(cached_update_figure(cfg_json, theme), key="update_fig",
-                            config={"displayModeBar": False}, theme=None)
+            graph_ui(cached_update_figure, (cfg_json,), theme, "update_fig")
         elif shown >= 0:
-            st.plotly_chart(cached_step_figure(cfg_json, shown, theme), key="graph",
-                            config={"displayModeBar": False}, theme=None)
+            graph_ui(cached_step_figure, (cfg_json, shown), theme, "graph")
         if not projector:
             st.markdown(panels.md_escape(step.explanation))
     if step.phase == "update" and revealed and not projector:

@@ -8,6 +8,8 @@ and in the formula.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from nnviz.trace.numfmt import fmt
@@ -39,9 +41,14 @@ def check_numbers(st: dict, step, i: int) -> None:
         assert want in st["numbers"], (i, step.kind, want, st["numbers"][:400])
 
 
-def player_frame(page, k: int):
-    """The k-th player's frame (in page order)."""
-    return [f for f in page.frames if f.url.startswith("about:srcdoc")][k]
+def player_frame(page, k: int, timeout_ms: float = 30_000):
+    """The k-th player's frame (in page order), once it has loaded its page."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        frames = [f for f in page.frames if f.url.startswith("about:srcdoc")]
+        if len(frames) > k or time.monotonic() > deadline:
+            return frames[k]
+        page.wait_for_timeout(100)
 
 
 def state(page, k: int) -> dict:

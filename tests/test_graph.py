@@ -107,12 +107,12 @@ def test_edge_values_follow_the_trace(preset_trace):
             assert e.nabla_w == (None if g is None else g[j, k])
             new = known.get(f"new_w^{l}")
             assert e.new_w == (None if new is None else t.new_weights[l - 1][j, k])
-            first = e.label.split("\n")[0]
-            assert first == signed(e.w)
-            if new is not None:
-                assert e.label.split("\n")[1] == "→ " + signed(new[j, k])
-            elif g is not None:
-                assert e.label.split("\n")[1] == "∇ " + signed(g[j, k])
+            lines = e.label.split("\n")
+            # w, and once updated "w → new"; then ∇ until the update, or while a step reads it
+            assert lines[0] == signed(e.w) + ("" if new is None else " → " + signed(new[j, k]))
+            reads = f"nabla_w^{l}" in t[i].reads or f"sum_nabla_w^{l}" in t[i].reads
+            shows_grad = g is not None and (new is None or reads)
+            assert lines[1:] == (["∇ " + signed(g[j, k])] if shows_grad else [])
 
 
 def test_gradients_appear_exactly_at_their_step(seed):

@@ -26,7 +26,8 @@ PACKAGE_FACADE = {"nnviz": 1}
 MAX_MODULES, MAX_LINES = 12, 300
 # Over the limits today while another engineer rewrites them (strict: a fix shows as XPASS).
 OVER_300_LINES_IN_REWRITE = {
-    "nnviz.draw.figures": "303 lines: figures.py is being reworked by the 'graph' engineer (larger networks)",
+    "nnviz.draw.figures": "382 lines: figures.py is being reworked by the 'graph' engineer (larger networks)",
+    "nnviz.draw.graph": "338 lines: graph.py is being reworked by the 'graph' engineer (larger networks)",
     "nnviz.engine.network": "339 lines: network.py is being extended by the 'engine' engineer (mini-batch)",
     "nnviz.lessons.mistakes": "304 lines since 5578c6c (the mistakes' words per activation): for its author to split",
 }

@@ -190,3 +190,20 @@ def test_importing_nnviz_loads_no_jupyter_module():
 def test_nnviz_has_no_other_lazy_attribute():
     with pytest.raises(AttributeError, match="no attribute 'shwo'"):
         nnviz.shwo  # noqa: B018
+
+
+def test_live_player_step_is_checked_and_its_output_keeps_the_plain_html(seed_player):
+    pytest.importorskip("anywidget")
+    w = seed_player.live(step=3)
+    n = len(seed_player.trace)
+    assert w.step == 3 and w.trace is seed_player.trace
+    assert w.srcdoc == player_page(seed_player.trace)
+    w.step = n  # the update animation
+    for bad in (-1, n + 1):
+        with pytest.raises(ValueError, match=f"step must be a whole number from 0 to {n}"):
+            w.step = bad
+    assert w.step == n  # the last good value stays
+    bundle = w._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/html"] == seed_player.html()  # shown where no widget manager runs

@@ -235,3 +235,17 @@ def test_saturation_note_states_where_the_sigmoid_really_rounds():
         assert sigma(hi + 1) == 1.0 and sigma(hi - 1) < 1.0
         assert sigma(lo - 1) == 0.0 and sigma(lo + 1) > 0.0
         assert sigma(-hi) > 0.0  # the old "|z| above about 37" was wrong for 0
+
+
+def test_update_animation_title_sums_the_gradients_of_the_batch():
+    from nnviz.draw.figures import update_animation_figure
+    cfg = config("xor", "sigmoid", "quadratic")
+    batch = batch_of("xor", cfg, 2)
+    net = cfg.network()
+    trace = trace_mini_batch(net, batch, cfg.eta)
+    grads = [fd_gradient(net.weights, net.biases, "sigmoid", "quadratic", x, y)[1] for x, y in batch]
+    # the rule the title states, computed by hand: w − (η/m)·Σₓ ∂C_x/∂w
+    want = net.weights[0] - cfg.eta / 2 * (grads[0][0] + grads[1][0])
+    np.testing.assert_allclose(trace.new_weights[0], want, rtol=1e-6, atol=1e-8)
+    title = update_animation_figure(trace, n_frames=2).layout.title.text
+    assert "(η/m)·Σ" in title and "(η/m)·∇w" not in title, title

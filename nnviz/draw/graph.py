@@ -139,6 +139,7 @@ class EdgeState:
     new_w: float | None
     label: str
     hover: str
+    brief: str = ""  # only the values the step reads or writes here ("" if none): less room
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ class GraphState:
     writes_edges: frozenset
     reads_target: bool
     targets: tuple         # y_j for each output neuron j
+    extras: Mapping        # node id -> lines of the step's values there its label lacks
 
 
 def _formulas(at: At, j: int, so_far: bool = False) -> dict:
@@ -212,22 +214,34 @@ def _edge_state(trace, known, l, j, k, step=None) -> EdgeState:
     new = float(known[f"new_w^{l}"][j, k]) if f"new_w^{l}" in known else None
     lines = [f"w^{l}_{J}{K}: neuron {K} of layer {l - 1} → neuron {J} of layer {l}",
              f"w^{l}_{J}{K} = {fmt(w, HOVER_SIG)}"]
+    names = frozenset((*step.reads, step.writes)) if step is not None else frozenset()
+    grad_read = f"nabla_w^{l}" in names or f"sum_nabla_w^{l}" in names
     label = signed(w)
     total = known.get(f"sum_nabla_w^{l}") if trace.m > 1 else None
     running = total is not None and step is not None and step.kind in RUNNING_KINDS
     if grad is not None:
         at = At.of(l, trace.output_layer, trace.activation, trace.cost)
         lines.append(f"{op_writing('nabla_w', l, at.L).formula_text(at, j, k)} = {fmt(grad, HOVER_SIG)}")
-        label += "" if running else "\n∇ " + signed(grad)
     if total is not None:
         so_far = "so far" if step is not None and step.example is not None else "mini-batch"
         lines.append(f"Σ_x ∂C_x/∂w^{l}_{J}{K} ({so_far}) = {fmt(total[j, k], HOVER_SIG)}")
-        label += "\nΣ∇ " + signed(float(total[j, k])) if running else ""
     if new is not None:
         lines.append(f"new w^{l}_{J}{K} = w − (η/m)·Σ_x ∂C_x/∂w = {fmt(new, HOVER_SIG)}")
-        label = signed(w) + "\n→ " + signed(new)
+        label += " → " + signed(new)  # w and, once updated, its new value on one line
+    sum_line = "Σ∇ " + signed(float(total[j, k])) if total is not None else ""
+    grad_line = "∇ " + signed(grad) if grad is not None else ""
+    if running:  # a mini-batch's running sum so far
+        label += "\n" + sum_line
+    elif grad is not None and (new is None or grad_read):  # the gradient until used, or read
+        label += "\n" + (sum_line if total is not None and new is not None else grad_line)
     edge = (node_id(l - 1, k), node_id(l, j))
-    return EdgeState(edge, l, j, k, w, grad, new, label, "\n".join(lines))
+    w_text = signed(w) if f"w^{l}" in names else ""
+    new_text = signed(new) if new is not None and f"new_w^{l}" in names else ""
+    first = f"{w_text} → {new_text}" if w_text and new_text else w_text or (new_text and "→ " + new_text)
+    second = (sum_line if f"sum_nabla_w^{l}" in names else
+              grad_line if grad_read or f"nabla_w^{l}" in names else "")
+    brief = "\n".join(x for x in (first, second) if x)
+    return EdgeState(edge, l, j, k, w, grad, new, label, "\n".join(lines), brief)
 
 
 def graph_state(trace, i: int) -> GraphState:
@@ -263,7 +277,32 @@ def graph_state(trace, i: int) -> GraphState:
         reads_nodes=frozenset(rn), writes_nodes=wn, reads_edges=frozenset(re_), writes_edges=we,
         reads_target="y" in step.reads,
         targets=tuple(float(v) for v in np.asarray(known["y"])[:, 0]),  # this example's y
+        extras=MappingProxyType(_extras(trace, step, known, nodes)),
     )
+
+
+def _extras(trace, step, known, nodes) -> dict:
+    """Node -> the lines of the values step reads or writes at that neuron that its label
+    does not show ("b=+0.1", "σ′=+0.1779"; after a b line, "→ +0.1301" is its new value), in
+    the order the step names them (reads, then what it writes)."""
+    prime = {"sigmoid": "σ′", "tanh": "tanh′", "relu": "ReLU′"}[trace.activation]
+    sym = {"z": "z", "a": "a", "sp": prime, "delta": "δ", "nabla_b": "∇b", "b": "b",
+           "sum_nabla_b": "∇b" if trace.m == 1 else "Σ∇b", "new_b": "new b"}
+    out = {}
+    names = [n for n in (*step.reads, step.writes) if _NAME.fullmatch(n)]
+    for name in names:
+        q, l = _NAME.fullmatch(name).groups()
+        l = int(l)
+        if q not in sym or name not in known:
+            continue
+        for j in range(trace.sizes[l]):
+            node = nodes[node_id(l, j)]
+            if q == node.quantity or (l == 0 and q == "a"):
+                continue  # its label shows it
+            v = float(known[name][j, 0])
+            line = f"→ {signed(v)}" if q == "new_b" and f"b^{l}" in names else f"{sym[q]}={signed(v)}"
+            out.setdefault(node.node, []).append(line)
+    return {n: tuple(lines) for n, lines in out.items()}
 
 
 def update_state(trace, t: float) -> tuple[Mapping, Mapping]:

@@ -12,12 +12,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnviz.draw.palette import CLASS_COLOURS, HEAT_SCALE, NEG, POS
 from nnviz.lessons.datasets import as_arrays
 from nnviz.engine.network import Network
 from nnviz.lessons.training import DEFAULT_BOUNDS, data_bounds, decision_grid
 
-CLASS_COLOURS = {0: "#2166ac", 1: "#b2182b"}  # blue for label 0, red for label 1
-HEAT_SCALE = [[0.0, "#92c5de"], [0.5, "#f7f7f7"], [1.0, "#f4a582"]]
+# colours from nnviz.draw.palette: blue for label 0 (and output 0), red for label 1
 
 
 def decision_boundary_figure(net: Network, data=None, resolution: int = 80, bounds=None,
@@ -32,7 +32,7 @@ def decision_boundary_figure(net: Network, data=None, resolution: int = 80, boun
     low, high = net.activation.targets
     mid = net.activation.midpoint
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(x=xs, y=ys, z=Z, zmin=low, zmax=high, colorscale=HEAT_SCALE,
+    fig.add_trace(go.Heatmap(x=xs, y=ys, z=Z, zmin=low, zmax=high, colorscale=[list(c) for c in HEAT_SCALE],
                              colorbar=dict(title="output a"), name="output",
                              hovertemplate="x₁=%{x:.3f}<br>x₂=%{y:.3f}<br>a=%{z:.3f}<extra></extra>"))
     if float(Z.min()) < mid < float(Z.max()):
@@ -69,9 +69,9 @@ def training_curve_figure(history: list[dict]) -> go.Figure:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     epochs = [h["epoch"] for h in history]
     fig.add_trace(go.Scatter(x=epochs, y=[h["cost"] for h in history], mode="lines",
-                             name="cost (mean)", line=dict(color="#b2182b")), secondary_y=False)
+                             name="cost (mean)", line=dict(color=NEG)), secondary_y=False)
     fig.add_trace(go.Scatter(x=epochs, y=[100 * h["accuracy"] for h in history], mode="lines",
-                             name="accuracy %", line=dict(color="#2166ac")), secondary_y=True)
+                             name="accuracy %", line=dict(color=POS)), secondary_y=True)
     fig.update_xaxes(title_text="epoch")
     fig.update_yaxes(title_text="cost", type="log", secondary_y=False)
     fig.update_yaxes(title_text="accuracy (%)", range=[0, 101], tickmode="array",

@@ -81,6 +81,16 @@ class Player:
     def _repr_html_(self) -> str:
         return self._html
 
+    def live(self, step: int = 0):
+        """This player as a live widget whose ``step`` Python can read and set
+        (``nnviz.notebook.widget.LivePlayer``; needs anywidget: pip install ".[notebook]")."""
+        try:
+            from nnviz.notebook.widget import LivePlayer
+        except ModuleNotFoundError as e:
+            raise ModuleNotFoundError(f"The live player needs {e.name}: pip install \".[notebook]\" "
+                                      "(the plain player, shown without .live(), needs nothing).") from None
+        return LivePlayer(self, step)
+
     def __len__(self) -> int:
         return len(self.trace)
 
