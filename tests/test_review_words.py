@@ -235,3 +235,53 @@ def test_saturation_note_states_where_the_sigmoid_really_rounds():
         assert sigma(hi + 1) == 1.0 and sigma(hi - 1) < 1.0
         assert sigma(lo - 1) == 0.0 and sigma(lo + 1) > 0.0
         assert sigma(-hi) > 0.0  # the old "|z| above about 37" was wrong for 0
+
+
+def test_update_animation_title_sums_the_gradients_of_the_batch():
+    from nnviz.draw.figures import update_animation_figure
+    cfg = config("xor", "sigmoid", "quadratic")
+    batch = batch_of("xor", cfg, 2)
+    net = cfg.network()
+    trace = trace_mini_batch(net, batch, cfg.eta)
+    grads = [fd_gradient(net.weights, net.biases, "sigmoid", "quadratic", x, y)[1] for x, y in batch]
+    # the rule the title states, computed by hand: w − (η/m)·Σₓ ∂C_x/∂w
+    want = net.weights[0] - cfg.eta / 2 * (grads[0][0] + grads[1][0])
+    np.testing.assert_allclose(trace.new_weights[0], want, rtol=1e-6, atol=1e-8)
+    title = update_animation_figure(trace, n_frames=2).layout.title.text
+    assert "(η/m)·Σ" in title and "(η/m)·∇w" not in title, title
+
+
+def test_exported_header_lists_every_example_of_a_mini_batch():
+    from nnviz.export.walkthrough import describe
+    cfg = config("xor", "sigmoid", "quadratic")
+    batch = batch_of("xor", cfg, 4)
+    meta = describe(trace_mini_batch(cfg.network(), batch, cfg.eta))
+    assert "m = 4" in meta
+    stated = re.findall(r"x = \(([^)]*)\), y = \(([^)]*)\)", meta)
+    assert [([float(v) for v in x.split(", ")], float(y)) for x, y in stated] == \
+        [(list(x.ravel()), float(y[0, 0])) for x, y in batch]
+
+
+@pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
+def test_no_sigma_prime_right_code_computes_the_right_output_error(cost):
+    """Run the panel's "right way" output line with numpy and compare it with δ^L from finite
+    differences: under cross-entropy it must not multiply by sigmoid_prime."""
+    cfg = config("mazur", "sigmoid", cost)
+    net = cfg.network()
+    mk = no_sigma_prime(net, cfg.x_array, cfg.y_array, cfg.eta)
+    activations, zs, a = [cfg.x_array], [], cfg.x_array
+    for w, b in zip(net.weights, net.biases, strict=True):
+        zs.append(w @ a + b)
+        a = 1.0 / (1.0 + np.exp(-zs[-1]))
+        activations.append(a)
+    sig = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
+
+    class Self:
+        def cost_derivative(self, out, y):  # the seed's (quadratic) cost_derivative
+            return out - y
+
+    ns = {"np": np, "self": Self(), "activations": activations, "zs": zs, "y": cfg.y_array,
+          "sigmoid_prime": lambda z: sig(z) * (1 - sig(z))}
+    exec(mk.right_code.splitlines()[0], ns)  # noqa: S102 - our own one-line snippet
+    want = fd_gradient(net.weights, net.biases, "sigmoid", cost, cfg.x_array, cfg.y_array)[0][-1]
+    np.testing.assert_allclose(ns["delta"], want, rtol=1e-5, atol=1e-8)

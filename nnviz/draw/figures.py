@@ -286,14 +286,14 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
 
 def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
                             width: int | None = None, height: int | None = None) -> go.Figure:
-    """The update w ← w − (η/m)·∇w, played in the browser: frame f shows every weight and
+    """The update w ← w − (η/m)·Σₓ∇w, played in the browser: frame f shows every weight and
     bias at t = f/(n_frames−1) of the way (``graph.update_state``): frame 0 the old values,
     the last ``trace.new_weights``.  Edge width/colour/label and node (bias) labels move;
     Play/Pause, speed 0.5×/1×/2× and a slider over frames are plotly controls (no server)."""
     th, n = _theme(theme), int(n_frames)
     if n < 2:
         raise ValueError(f"n_frames must be at least 2; got {n_frames!r}.")
-    title, lines = _wrap(f"Update · w ← w − (η/m)·∇w, b ← b − (η/m)·∇b  "
+    title, lines = _wrap(f"Update · w ← w − (η/m)·Σₓ∇w, b ← b − (η/m)·Σₓ∇b  "
                          f"(η = {fmt(trace.eta)}, m = {trace.m})", th, width)
     sc = _scene(trace, th, width, height, bottom_px=int(6 * th.font) + 64,
                 top_px=int(1.3 * th.title) * (lines - 1))

@@ -60,10 +60,13 @@ def neuron_counts(step: Step, sizes: list[int]) -> dict:
 
 
 def describe(trace: Trace) -> str:
-    """One line: sizes, activation, cost, η, x and y."""
+    """One line: sizes, activation, cost, η, x and y (every example's, for a mini-batch)."""
     col = lambda a: "(" + ", ".join(fmt(v) for v in np.ravel(a)) + ")"  # noqa: E731
-    return (f"network {'-'.join(map(str, trace.sizes))} · {trace.activation} · {trace.cost} cost · "
-            f"η = {fmt(trace.eta)} · x = {col(trace.x)} · y = {col(trace.y)}")
+    head = f"network {'-'.join(map(str, trace.sizes))} · {trace.activation} · {trace.cost} cost · η = {fmt(trace.eta)}"
+    if len(trace.examples) == 1:
+        return f"{head} · x = {col(trace.x)} · y = {col(trace.y)}"
+    pairs = "; ".join(f"x = {col(x)}, y = {col(y)}" for x, y in trace.examples)
+    return f"{head} · mini-batch of m = {len(trace.examples)}: {pairs}"
 
 
 def step_entry(trace: Trace, i: int, *, theme: str, width: int, height: int | None, sig: int,
