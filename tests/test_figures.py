@@ -339,7 +339,7 @@ def test_nodes_and_rings_are_not_clipped(seed, theme, width):
 
 @pytest.mark.parametrize("theme,width", APP_WIDTHS)
 def test_title_and_buttons_fit_the_width(seed, theme, width):
-    text_w = figure_layout._text_w
+    text_w = figure_layout.text_width
     for fig in [step_figure(seed, i, theme=theme, width=width) for i in range(len(seed))] + [
             update_animation_figure(seed, theme=theme, width=width)]:
         title = fig.layout.title

@@ -3,10 +3,11 @@
 ``walkthrough(trace, theme=..., width=...)`` holds everything the client-side player
 (``nnviz/player/player.js``) draws, so stepping needs no server:
 
-* ``steps[i]``: ``figure`` (plotly JSON of ``step_figure``; light theme: also ``figure_phone``,
-  laid out for a phone), ``heading``, ``phase``,
-  ``explanation``, ``code`` (the seed's source as HTML with the running lines marked,
-  from ``nnviz.trace.codeview``), ``tex`` (symbolic: ``{"matrix", "scalar"}``) and
+* ``steps[i]``: ``figure`` (plotly JSON of ``step_figure``; light theme: also
+  ``figure_phone``, laid out for a phone), ``heading``, ``phase``,
+  ``explanation``, ``code`` (an index into the top-level ``code`` list: the seed's source
+  as HTML with the running lines marked, from ``nnviz.trace.codeview``, each distinct panel
+  once, its ``<style>`` moved to the top-level ``code_css``, also once), ``tex`` (symbolic: ``{"matrix", "scalar"}``) and
   ``numbers`` (``{"matrix": str, "scalar": [[str per k] per j]}``: the one-neuron
   formula for neuron j of the step's layer and input k of the layer before; k has one
   entry except for weight steps), ``neurons`` ``{"j": n_j, "k": n_k}``;
@@ -18,6 +19,7 @@ Every number comes from the trace, formatted by ``nnviz.trace.numfmt.fmt``.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 
@@ -52,6 +54,18 @@ def _figure_json(fig) -> dict:
     return json.loads(fig.to_json())
 
 
+_STYLE = re.compile(r"\s*<style>(.*?)</style>", re.S)
+
+
+def _panel(html: str, styles: dict) -> str:
+    """A code panel without its leading <style> (collected into ``styles``, once each)."""
+    m = _STYLE.match(html)
+    if not m:
+        return html
+    styles.setdefault(m.group(1), len(styles))
+    return html[m.end():]
+
+
 def neuron_counts(step: Step, sizes: list[int]) -> dict:
     """How many neurons j (the step's layer) and inputs k (weights only) the one-neuron view has."""
     n_j = sizes[step.layer] if step.layer < len(sizes) else 1
@@ -70,9 +84,9 @@ def describe(trace: Trace) -> str:
 
 
 def step_entry(trace: Trace, i: int, *, theme: str, width: int, height: int | None, sig: int,
-               code: dict, phone: bool = False) -> dict:
+               code: dict, styles: dict, phone: bool = False) -> dict:
     """Step ``i`` of ``trace`` as the player draws it (see module doc); ``code`` maps each
-    code panel's HTML to its index (new panels are added)."""
+    code panel's HTML to its index and ``styles`` each panel style (new ones are added)."""
     s, n = trace[i], len(trace)
     # "phase_name" and "label" are words the player shows (a notebook host may translate them)
     counts = neuron_counts(s, trace.sizes)
@@ -88,8 +102,8 @@ def step_entry(trace: Trace, i: int, *, theme: str, width: int, height: int | No
                     "scalar": [[s.latex_numbers("scalar", j, k, sig=sig) for k in range(counts["k"])]
                                for j in range(counts["j"])]},
         "neurons": counts,
-        "code": code.setdefault(code_html(s.code.source, s.code.lines, s.code.note,
-                                          CODE_PX.get(theme, 13)), len(code)),
+        "code": code.setdefault(_panel(code_html(s.code.source, s.code.lines, s.code.note,
+                                                 CODE_PX.get(theme, 13)), styles), len(code)),
     }
 
 
@@ -103,12 +117,14 @@ def walkthrough(trace: Trace, *, theme: str = "light", width: int | None = None,
     _, w, h = SCREENS[SCREEN.get(theme, "desktop")]
     width, height = width or w, height or (h if not width else None)
     code: dict[str, int] = {}
+    styles: dict[str, int] = {}
     steps = [step_entry(trace, i, theme=theme, width=width, height=height, sig=sig, code=code,
-                        phone=phone) for i in range(len(trace))]
+                        styles=styles, phone=phone)
+             for i in range(len(trace))]
     return {
         "format": FORMAT, "version": VERSION, "title": title, "meta": describe(trace),
         "theme": theme, "sizes": list(trace.sizes), "views": list(VIEWS),
-        "steps": steps, "code": list(code),
+        "steps": steps, "code": list(code), "code_css": list(styles),
         "update": {
             "label": "Update animation", "heading": "The update, animated: press ▶ Play",
             "phase": "update", "phase_name": PHASE_NAMES["update"],

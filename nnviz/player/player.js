@@ -79,6 +79,7 @@ export function render(el, wt, options = {}) {
   const side = h("div", {class: "nnp-side"}, viewBox, sym, num, expl, code, table);
   save.hidden = options.saveImages === false || !!options.projector;
   root.append(head, h("div", {class: "nnp-cols"}, h("div", {class: "nnp-left"}, fig, save), side));
+  if (wt.code_css && wt.code_css.length) root.prepend(h("style", {text: wt.code_css.join("\n")}));  // the code panel's own CSS
   el.append(root);
 
   // ---- drawing ----------------------------------------------------------------------
