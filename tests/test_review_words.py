@@ -362,3 +362,22 @@ def test_a_note_that_the_seed_writes_sigmoid_sits_only_on_lines_that_do(activati
         elif "sigmoid" in lines:  # and every line that does write it says what nnviz runs
             assert activation in s.code.note.lower() or "ReLU" in s.code.note, (s, s.code.note)
     assert noted > 0
+
+
+def test_explorer_cost_chart_says_it_plots_the_mean_over_the_presets_examples():
+    """XOR steps through its four examples; the chart beside 'Cost on this example' plots the
+    mean over all four, and must say so.  Oracle: the mean computed here with numpy."""
+    import json
+    from apptest_support import make_app
+    at = make_app(preset="xor")
+    next(b for b in at.button if b.label.startswith("Apply update")).click().run()
+    assert not at.exception
+    fig = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    cfg = PRESETS["xor"].config
+    net = cfg.network()
+    costs = [COST["quadratic"](plain_output(net.weights, net.biases, "sigmoid", np.array(x, float)),
+                               np.array(y, float)) for x, y in PRESETS["xor"].examples]
+    series = fig["data"][0]
+    assert series["y"][0] == pytest.approx(np.mean(costs), rel=1e-12)
+    assert series["y"][0] != pytest.approx(costs[0], rel=1e-3)  # not the one example's cost
+    assert f"mean cost C over the {len(costs)} examples" in (series["name"], fig["layout"]["yaxis"]["title"]["text"])

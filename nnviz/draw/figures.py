@@ -351,15 +351,17 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
     return fig
 
 
-def loss_figure(history, *, theme: str = "light", height: int | None = None) -> go.Figure:
+def loss_figure(history, *, theme: str = "light", height: int | None = None,
+                cost_label: str = "cost C") -> go.Figure:
     """Cost per epoch (or step), and accuracy on a right-hand axis when present.
 
-    ``history``: dicts with "epoch" (or "step") and "cost", optionally "accuracy" (0 to 1)."""
+    ``history``: dicts with "epoch" (or "step") and "cost", optionally "accuracy" (0 to 1);
+    ``cost_label`` names what "cost" is (e.g. the mean over a data set's examples)."""
     th, rows = get_theme(theme), list(history)
     key = "epoch" if rows and all("epoch" in r for r in rows) else "step"
     xs = [r.get(key, i) for i, r in enumerate(rows)]
     acc = [(x, r["accuracy"]) for x, r in zip(xs, rows) if r.get("accuracy") is not None]
-    series = [("cost C", "y", POS, "solid", [(x, r["cost"]) for x, r in zip(xs, rows)])]
+    series = [(cost_label, "y", POS, "solid", [(x, r["cost"]) for x, r in zip(xs, rows)])]
     series += [("accuracy", "y2", GOLD, "dash", acc)] if acc else []
     fig = go.Figure([go.Scatter(
         x=[p[0] for p in pts], y=[p[1] for p in pts], name=name, yaxis=ax, mode="lines+markers",
@@ -373,7 +375,7 @@ def loss_figure(history, *, theme: str = "light", height: int | None = None) -> 
         title={"text": f"cost per {key}", "font": {"size": th.title}}, hovermode="closest",
         margin={"l": 10, "r": 10, "t": 30 + 2 * th.title, "b": 10}, plot_bgcolor="white",
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
-        xaxis={**axis, "title": {"text": key}}, yaxis={**axis, "title": {"text": "cost C"}},
+        xaxis={**axis, "title": {"text": key}}, yaxis={**axis, "title": {"text": cost_label}},
         **({"yaxis2": {**axis, "title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
                        "showgrid": False, "tickformat": ".0%", "range": [0, 1.05]}} if acc else {}))
     if not rows:
