@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from nnviz.draw.layout import SCREENS
 from PIL import Image, ImageSequence
 
 from nnviz.export import files as export_files
@@ -156,7 +158,7 @@ def test_projector_theme_page(seed):
     page = export_html.walkthrough_html(seed, theme="projector")
     assert '<body class="projector">' in page
     data = json.loads(re.search(r'id="nnviz-data">(.*?)</script>', page, re.S).group(1))
-    assert data["theme"] == "projector" and data["steps"][0]["figure"]["layout"]["width"] == 560
+    assert data["theme"] == "projector" and data["steps"][0]["figure"]["layout"]["width"] == SCREENS["projected"][1]
 
 
 # ---- images ------------------------------------------------------------------------------------
