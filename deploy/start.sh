@@ -39,8 +39,10 @@ k="${NNVIZ_BACKENDS:-2}"
 rate="${NNVIZ_RATE:-20}"; burst="${NNVIZ_BURST:-200}"; conn="${NNVIZ_CONN:-200}"
 static_rate="${NNVIZ_STATIC_RATE:-200}"; static_burst="${NNVIZ_STATIC_BURST:-2000}"
 # What Streamlit's page needs (tested in Chromium through nginx: tests/test_deploy_nginx.py):
-# its inline script by hash, and WebAssembly (its protobuf decoder) — no JavaScript eval.
-csp="${NNVIZ_CSP:-default-src 'self'; script-src 'self' 'wasm-unsafe-eval' @STREAMLIT_SCRIPT_HASHES@; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; frame-src 'self' blob: data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'}"
+# its inline script by hash, WebAssembly (its protobuf decoder) and blob: scripts (custom
+# components, as the explorer's player, are loaded as blob: URLs made by Streamlit's own
+# code) — no JavaScript eval, no inline scripts.
+csp="${NNVIZ_CSP:-default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob: @STREAMLIT_SCRIPT_HASHES@; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; frame-src 'self' blob: data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'}"
 python="${PYTHON:-python3}"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 if [ -n "${NNVIZ_BACKEND_PORTS:-}" ]; then

@@ -195,8 +195,8 @@ def apply_update(ss, trace: Trace) -> None:
     xs = np.hstack([np.array(a, dtype=float) for a, _ in data])
     ys = np.hstack([np.array(b, dtype=float) for _, b in data])
     if not ss.history:
-        ss.history.append({"step": 0, "cost": cfg.network().total_cost(xs, ys)})
-    ss.history.append({"step": len(ss.history), "cost": net.total_cost(xs, ys)})
+        ss.history.append({"step": 0, "cost": cfg.network().total_cost(xs, ys), "examples": len(data)})
+    ss.history.append({"step": len(ss.history), "cost": net.total_cost(xs, ys), "examples": len(data)})
     editing.set_config(ss, new, reset_editors=True)
     if batch:
         ss.ui["batch"] = minibatch_ui.advance(ss)
@@ -220,7 +220,9 @@ def repeat_ui() -> None:
             st.info(panels.md_escape(note), icon=":material/warning:")
     with c2:
         if ss.history:
-            st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False},
+            n = ss.history[-1].get("examples", 1)  # total_cost: the mean over the n examples
+            label = "cost C on the example" if n == 1 else f"mean cost C over the {n} examples"
+            st.plotly_chart(loss_figure(ss.history, cost_label=label), key="loss", config={"displayModeBar": False},
                             theme=None)
 
 

@@ -112,5 +112,5 @@ def code_ui(step: Step, font_px: int = 14) -> None:
 def update_numbers_ui(trace: Trace) -> None:
     """Before/after table of every weight and bias in the update."""
     rows = [{"parameter": f"{r['p']}^{r['l']}_{r['j']}{r['k'] or ''}", "before": r["before"],
-             "gradient": r["gradient"], "after": r["after"]} for r in update_rows(trace, sig=4)]
+             "gradient Σ∂C/∂·": r["gradient"], "after": r["after"]} for r in update_rows(trace, sig=4)]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(36 * len(rows) + 40, 320))

@@ -144,7 +144,7 @@ def test_a_bad_upload_gets_one_message_and_keeps_the_state(page9, case):
 def test_a_crashing_export_browser_is_one_message_and_the_app_works_on(crashing_chromium, page9):
     open_sidebar(page9)
     page9.get_by_text("Download").first.click()
-    page9.get_by_role("button", name="Step PNG").click()
+    page9.get_by_role("button", name="Steps GIF").click()  # drawn by kaleido on the server
     page9.wait_for_timeout(3000)
     wait_for_app_run(page9)
     assert page9.locator(EXCEPTION_SELECTOR).count() == 0

@@ -217,7 +217,7 @@ def test_update_animation(seed):
     steps = fig.layout.sliders[0].steps
     assert [s.args[0][0] for s in steps] == [f.name for f in fig.frames]
     assert all(b.method == "animate" for b in buttons)  # client-side: no server round trip
-    assert "w ← w − (η/m)·∇w" in fig.layout.title.text
+    assert "w ← w − (η/m)·Σₓ∇w" in fig.layout.title.text
     small = update_animation_figure(seed, n_frames=5, theme="projector")
     assert len(small.frames) == len(small.layout.sliders[0].steps) == 5
     with pytest.raises(ValueError):
@@ -339,7 +339,7 @@ def test_nodes_and_rings_are_not_clipped(seed, theme, width):
 
 @pytest.mark.parametrize("theme,width", APP_WIDTHS)
 def test_title_and_buttons_fit_the_width(seed, theme, width):
-    text_w = figure_layout._text_w
+    text_w = figure_layout.text_width
     for fig in [step_figure(seed, i, theme=theme, width=width) for i in range(len(seed))] + [
             update_animation_figure(seed, theme=theme, width=width)]:
         title = fig.layout.title

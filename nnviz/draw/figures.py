@@ -18,9 +18,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnviz.draw import palette as pal
-from nnviz.draw.layout import THEMES, Theme, _Scene, _scene, _text_w, _theme, _wrap  # noqa: F401 - THEMES is public
+from nnviz.draw.layout import THEMES, Theme, Scene, make_scene, text_width, get_theme, wrap_title  # noqa: F401 - THEMES is public
 from nnviz.draw.graph import graph_state, layer_title, signed, update_state
-from nnviz.draw.labels import _box, _clearance, _compact, _label_boxes, _place, _text
+from nnviz.draw.labels import label_box, label_clearance, compact_label, label_boxes, place_labels, node_label_text
 from nnviz.trace.numfmt import fmt
 
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
@@ -36,7 +36,7 @@ HINT = "tap or hover an edge for its value"  # only where labels are left out (n
 LINE = 1.35  # line height, in font sizes
 
 
-def _edges(sc: _Scene, values: dict, vmax: float, full: bool = True) -> list:
+def _edges(sc: Scene, values: dict, vmax: float, full: bool = True) -> list:
     """One line per edge (trace dicts): width ∝ |value|, blue solid > 0, red dashed < 0, grey
     dotted None.  ``full=False``: only the line style (an animation frame's update)."""
     out = []
@@ -60,11 +60,11 @@ def _ink(line: str, strong: bool) -> str:
 
 
 def _text_of(label: str, compact: bool) -> list[str]:
-    return (_compact(label) if compact else label).split("\n")
+    return (compact_label(label) if compact else label).split("\n")
 
 
 def _edge_extras(states: dict, placed: tuple, th: Theme, strong=None, text=None) -> tuple[go.Scatter, list]:
-    """(hover points, label annotations) for EdgeStates at spots ``placed`` by _place.
+    """(hover points, label annotations) for EdgeStates at spots ``placed`` by place_labels.
     Labels of the layers in ``strong`` (default: all) are coloured by sign, others dimmed;
     ``text``: edge -> the label to show, if not the state's."""
     spots, shown = placed
@@ -87,7 +87,7 @@ def _nodes(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
     return go.Scatter(
         x=[sc.pos[s.node][0] for s in states], y=[sc.pos[s.node][1] for s in states], name=name,
         mode="markers+text" if sc.inside else "markers", textposition="middle center",
-        text=[_text(sc, s) for s in states] if sc.inside else None, showlegend=False,
+        text=[node_label_text(sc, s) for s in states] if sc.inside else None, showlegend=False,
         textfont={"size": th.label, "color": text_color, "family": FONT}, hoverinfo="text",
         hovertext=[s.hover.replace("\n", "<br>") for s in states],
         customdata=[[s.layer, s.index] for s in states],
@@ -95,12 +95,12 @@ def _nodes(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
         cliponaxis=False, _validate=VALIDATE)
 
 
-def _node_notes(sc: _Scene, states, th: Theme, extras=None) -> list:
+def _node_notes(sc: Scene, states, th: Theme, extras=None) -> list:
     """Labels above small nodes, and the step's values under nodes (``extras``: node ->
     lines), as annotations on a white box (readable over edges)."""
     above = [] if sc.inside else [
         {"x": sc.pos[s.node][0], "y": sc.pos[s.node][1], "yshift": sc.label_dy, "yanchor": "bottom",
-         "text": _text(sc, s), "showarrow": False, "font": {"size": th.label, "color": INK},
+         "text": node_label_text(sc, s), "showarrow": False, "font": {"size": th.label, "color": INK},
          "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 0, "name": f"node:{s.layer}:{s.index}"}
         for s in states]
     under = [{"x": sc.pos[n][0], "y": sc.pos[n][1], "yanchor": "top",
@@ -111,13 +111,13 @@ def _node_notes(sc: _Scene, states, th: Theme, extras=None) -> list:
     return above + under
 
 
-def _under_target(sc: _Scene, node, th: Theme) -> float:
+def _under_target(sc: Scene, node, th: Theme) -> float:
     """px the values under an output node move down to clear its target label under it."""
     last = max(n[1] for n in sc.pos)
     return 1.4 * th.label + 8 if sc.target_below and node[1] == last else 0.0
 
 
-def _ring(sc: _Scene, nodes, color, grow, width, name) -> go.Scatter:
+def _ring(sc: Scene, nodes, color, grow, width, name) -> go.Scatter:
     nodes = sorted(nodes)
     return go.Scatter(x=[sc.pos[n][0] for n in nodes], y=[sc.pos[n][1] for n in nodes],
                       mode="markers", hoverinfo="skip", showlegend=False, name=name,
@@ -127,7 +127,7 @@ def _ring(sc: _Scene, nodes, color, grow, width, name) -> go.Scatter:
                       _validate=VALIDATE)
 
 
-def _halo(sc: _Scene, edges, color, name) -> go.Scatter:
+def _halo(sc: Scene, edges, color, name) -> go.Scatter:
     xy = [(sc.pos[u], sc.pos[v]) for u, v in sorted(edges)]
     return go.Scatter(x=[c for p, q in xy for c in (p[0], q[0], None)],
                       y=[c for p, q in xy for c in (p[1], q[1], None)], mode="lines",
@@ -142,26 +142,26 @@ def _target_text(j: int, y: float) -> str:
     return f"y{str(j + 1).translate(_SUB)} = {fmt(y)}"
 
 
-def _target_boxes(sc: _Scene, trace, th: Theme) -> list:
+def _target_boxes(sc: Scene, trace, th: Theme) -> list:
     """(x, y, half w, half h) px of the target labels right of (or under) the output nodes."""
     out = ("n", trace.output_layer)
     if sc.target_below:
-        return [_box(_target_text(j, y), th.label, sc.pos[out + (j,)][0],
+        return [label_box(_target_text(j, y), th.label, sc.pos[out + (j,)][0],
                      sc.pos[out + (j,)][1] - sc.label_dy - 0.7 * th.label - 3)
                 for j, y in enumerate(trace.y[:, 0])]
-    return [_box(_target_text(j, y), th.label, sc.pos[out + (j,)][0] + 0.64 * sc.node_px + 4
-                 + _text_w(_target_text(j, y), th.label) / 2, sc.pos[out + (j,)][1])
+    return [label_box(_target_text(j, y), th.label, sc.pos[out + (j,)][0] + 0.64 * sc.node_px + 4
+                 + text_width(_target_text(j, y), th.label) / 2, sc.pos[out + (j,)][1])
             for j, y in enumerate(trace.y[:, 0])]
 
 
-def _heading_boxes(sc: _Scene, trace, th: Theme) -> list:
+def _heading_boxes(sc: Scene, trace, th: Theme) -> list:
     """(x, y, half w, half h) px of the layer headings, in the row above the plot area."""
     L = trace.output_layer
-    return [_box(layer_title(l, L), th.label, sc.pos[("n", l, 0)][0], sc.yr[1] + 0.7 * th.label)
+    return [label_box(layer_title(l, L), th.label, sc.pos[("n", l, 0)][0], sc.yr[1] + 0.7 * th.label)
             for l in range(L + 1)]
 
 
-def _layout(sc: _Scene, trace, th: Theme, title: str, notes: list, read_y=False) -> dict:
+def _layout(sc: Scene, trace, th: Theme, title: str, notes: list, read_y=False) -> dict:
     L, out = trace.output_layer, ("n", trace.output_layer)
     heads = [{"x": sc.pos[("n", l, 0)][0], "y": 1, "yref": "paper", "yanchor": "bottom",
               "text": f"<b>{layer_title(l, L)}</b>", "showarrow": False,
@@ -192,7 +192,7 @@ def _legend_lines(th: Theme, what: str, width: float) -> list[str]:
              "<b>◯</b> read", f'<b style="color:{GOLD}">◯</b> written', "? not yet computed"]
     lines = [""]
     for item in items:
-        if lines[-1] and _text_w(lines[-1] + "   " + item, th.font) > width:
+        if lines[-1] and text_width(lines[-1] + "   " + item, th.font) > width:
             lines.append("")
         lines[-1] += ("   " if lines[-1] else "") + item
     return lines
@@ -225,12 +225,12 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     labels always show; other layers' show when they all fit (dimmed); a network too large
     to label shows what fits and, except in the projector theme, a hint to hover.
     """
-    th = _theme(theme)
+    th = get_theme(theme)
     if edges not in ("weights", "gradients"):
         raise ValueError(f"edges must be 'weights' or 'gradients'; got {edges!r}.")
     st = graph_state(trace, i)
     def heading(n, title):
-        return _wrap(f"Step {n + 1}/{len(trace)} · " + re.sub(
+        return wrap_title(f"Step {n + 1}/{len(trace)} · " + re.sub(
             r"\^(\w+)", r"<sup>\1</sup>", title.replace("nabla_", "∇")), th, width)
     title, _ = heading(st.step, st.title)
     # room for the longest title of the trace: the network never moves between steps
@@ -239,19 +239,19 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     large = len(trace.sizes) > 3 or max(trace.sizes) > 4  # beyond 3 layers × 4: not all fit
     hint = large and theme != "projector"
     band, legend = _bottom_band(th, int(width or th.size[0]), "∇w" if grad else "w", hint)
-    sc = _scene(trace, th, width, height, bottom_px=band, top_px=int(1.3 * th.title) * (lines - 1))
+    sc = make_scene(trace, th, width, height, bottom_px=band, top_px=int(1.3 * th.title) * (lines - 1))
     vals = {e: (s.nabla_w if grad else s.w) for e, s in st.edges.items()}
     vmax = max(float(np.max(np.abs(w))) for w in
                (trace.nabla_w if grad else trace.weights + trace.new_weights)) or 1.0
     ns, R = list(st.nodes.values()), st.color_range
     # the edges this step reads or writes show their labels first
     first = frozenset(v[1] for _, v in st.reads_edges | st.writes_edges)
-    avoid = (_label_boxes(sc, ns, th, st.extras, _under_target) + _target_boxes(sc, trace, th)
+    avoid = (label_boxes(sc, ns, th, st.extras, _under_target) + _target_boxes(sc, trace, th)
              + _heading_boxes(sc, trace, th))
     # a network too large to label: its step's own edges show only what the step reads or writes
     text = {e: s.brief if large and e[1][1] in first and s.brief else s.label for e, s in st.edges.items()}
-    placed = _place(sc, text, th,
-                    _clearance(sc, th, st.reads_nodes, st.writes_nodes), avoid, first, partial=large)
+    placed = place_labels(sc, text, th,
+                    label_clearance(sc, th, st.reads_nodes, st.writes_nodes), avoid, first, partial=large)
     hover, notes = _edge_extras(st.edges, placed, th, strong=first or None, text=text)
     col = [s for s in ns if s.colored]
     data = [_halo(sc, st.reads_edges, "rgba(17,17,17,0.22)", "reads (edges)"),
@@ -269,7 +269,7 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
                    colorbar={"title": {"text": st.color_title, "side": "top",
                                        "font": {"size": th.font}},
                              "orientation": "h", "xref": "container",
-                             "x": (sc.margin["l"] + _text_w(signed(-R), th.font) / 2) / sc.width,
+                             "x": (sc.margin["l"] + text_width(signed(-R), th.font) / 2) / sc.width,
                              "xanchor": "left", "yref": "container", "yanchor": "top",
                              "y": (band - 4) / sc.height, "ypad": 0, "xpad": 0,
                              "lenmode": "pixels", "len": min(0.45 * sc.width, 14 * th.font),
@@ -286,25 +286,25 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
 
 def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
                             width: int | None = None, height: int | None = None) -> go.Figure:
-    """The update w ← w − (η/m)·∇w, played in the browser: frame f shows every weight and
+    """The update w ← w − (η/m)·Σₓ∇w, played in the browser: frame f shows every weight and
     bias at t = f/(n_frames−1) of the way (``graph.update_state``): frame 0 the old values,
     the last ``trace.new_weights``.  Edge width/colour/label and node (bias) labels move;
     Play/Pause, speed 0.5×/1×/2× and a slider over frames are plotly controls (no server)."""
-    th, n = _theme(theme), int(n_frames)
+    th, n = get_theme(theme), int(n_frames)
     if n < 2:
         raise ValueError(f"n_frames must be at least 2; got {n_frames!r}.")
-    title, lines = _wrap(f"Update · w ← w − (η/m)·∇w, b ← b − (η/m)·∇b  "
+    title, lines = wrap_title(f"Update · w ← w − (η/m)·Σₓ∇w, b ← b − (η/m)·Σₓ∇b  "
                          f"(η = {fmt(trace.eta)}, m = {trace.m})", th, width)
-    sc = _scene(trace, th, width, height, bottom_px=int(6 * th.font) + 64,
+    sc = make_scene(trace, th, width, height, bottom_px=int(6 * th.font) + 64,
                 top_px=int(1.3 * th.title) * (lines - 1))
     vmax = max(float(np.max(np.abs(w))) for w in trace.weights + trace.new_weights) or 1.0
     nodes0, first = update_state(trace, 0.0)
     nodes1, last = update_state(trace, 1.0)
     widest = {e: max(s.label, last[e].label, key=len) for e, s in first.items()}
-    boxes = (_label_boxes(sc, nodes0.values(), th) + _label_boxes(sc, nodes1.values(), th)
+    boxes = (label_boxes(sc, nodes0.values(), th) + label_boxes(sc, nodes1.values(), th)
              + _target_boxes(sc, trace, th) + _heading_boxes(sc, trace, th))
     # the same spots in every frame; every layer is written: each shows what fits
-    placed = _place(sc, widest, th, avoid=boxes, first=frozenset(range(1, len(trace.sizes))))
+    placed = place_labels(sc, widest, th, avoid=boxes, first=frozenset(range(1, len(trace.sizes))))
     hint = len(placed[1]) < len(first) and theme != "projector"
 
     def frame(t, full=False):
@@ -314,7 +314,7 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
         data = _edges(sc, {e: s.w for e, s in edges.items()}, vmax, full) + (
             [hover, _nodes(sc, ns, "nodes", th, color="white")] if full else
             [{"type": "scatter", "hovertext": tips}, {"type": "scatter", "hovertext": [
-                s.hover.replace("\n", "<br>") for s in ns], "text": [_text(sc, s) for s in ns]}])
+                s.hover.replace("\n", "<br>") for s in ns], "text": [node_label_text(sc, s) for s in ns]}])
         return data, notes + _node_notes(sc, ns, th)
 
     ts = [f / (n - 1) for f in range(n)]
@@ -351,15 +351,17 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
     return fig
 
 
-def loss_figure(history, *, theme: str = "light", height: int | None = None) -> go.Figure:
+def loss_figure(history, *, theme: str = "light", height: int | None = None,
+                cost_label: str = "cost C") -> go.Figure:
     """Cost per epoch (or step), and accuracy on a right-hand axis when present.
 
-    ``history``: dicts with "epoch" (or "step") and "cost", optionally "accuracy" (0 to 1)."""
-    th, rows = _theme(theme), list(history)
+    ``history``: dicts with "epoch" (or "step") and "cost", optionally "accuracy" (0 to 1);
+    ``cost_label`` names what "cost" is (e.g. the mean over a data set's examples)."""
+    th, rows = get_theme(theme), list(history)
     key = "epoch" if rows and all("epoch" in r for r in rows) else "step"
     xs = [r.get(key, i) for i, r in enumerate(rows)]
     acc = [(x, r["accuracy"]) for x, r in zip(xs, rows) if r.get("accuracy") is not None]
-    series = [("cost C", "y", POS, "solid", [(x, r["cost"]) for x, r in zip(xs, rows)])]
+    series = [(cost_label, "y", POS, "solid", [(x, r["cost"]) for x, r in zip(xs, rows)])]
     series += [("accuracy", "y2", GOLD, "dash", acc)] if acc else []
     fig = go.Figure([go.Scatter(
         x=[p[0] for p in pts], y=[p[1] for p in pts], name=name, yaxis=ax, mode="lines+markers",
@@ -373,7 +375,7 @@ def loss_figure(history, *, theme: str = "light", height: int | None = None) -> 
         title={"text": f"cost per {key}", "font": {"size": th.title}}, hovermode="closest",
         margin={"l": 10, "r": 10, "t": 30 + 2 * th.title, "b": 10}, plot_bgcolor="white",
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
-        xaxis={**axis, "title": {"text": key}}, yaxis={**axis, "title": {"text": "cost C"}},
+        xaxis={**axis, "title": {"text": key}}, yaxis={**axis, "title": {"text": cost_label}},
         **({"yaxis2": {**axis, "title": {"text": "accuracy"}, "overlaying": "y", "side": "right",
                        "showgrid": False, "tickformat": ".0%", "range": [0, 1.05]}} if acc else {}))
     if not rows:

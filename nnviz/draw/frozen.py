@@ -6,7 +6,7 @@ every other session would see the change.  A ``FrozenFigure`` holds only the fig
 text (a ``str``, immutable): ``to_dict()`` hands out a fresh copy each time, and
 everything that would change it raises.  It is a ``BaseFigure`` so ``st.plotly_chart``
 takes it (it reads a figure through ``to_dict()`` only); copying the JSON back
-(``json.loads``) is cheaper than ``go.Figure.to_dict()``'s deep copy (bench/RESULTS.md).
+(``json.loads``) is cheaper than ``go.Figure.to_dict()``'s deep copy (bench/RELIABILITY.md).
 """
 from __future__ import annotations
 

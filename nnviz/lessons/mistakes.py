@@ -196,6 +196,9 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
     output = (f"δ^L = a − y (with the cross-entropy cost ∂C/∂a = (a − y)/(a(1 − a)) and {P}(z^L) "
               "= a(1 − a) cancel, so the output layer has no slope left to forget)"
               if cost.cancels_prime else f"δ^L = (a − y) ⊙ {P}(z^L)")
+    output_code = ("delta = activations[-1] - y   # cross-entropy (network2's CrossEntropyCost.delta)"
+                   if cost.cancels_prime else
+                   "delta = self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])")
     return _build(
         "no_sigma_prime", f"Forgetting {P}(z) in δ",
         "δ = ∂C/∂z, not ∂C/∂a. Between a neuron's weighted input z and its output a sits the "
@@ -206,10 +209,10 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
         "usually several times too large — and saturated neurons keep getting big updates; "
         "training oscillates or diverges at a learning rate that works with the right formula, "
         "and a gradient check fails in every layer that lost the factor.",
-        "delta = self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])\n"
-        "delta = np.dot(self.weights[-l+1].transpose(), delta) * sp",
-        "delta = self.cost_derivative(activations[-1], y)\n"
-        "delta = np.dot(self.weights[-l+1].transpose(), delta)",
+        output_code + "\ndelta = np.dot(self.weights[-l+1].transpose(), delta) * sp",
+        ("delta = activations[-1] - y   # unchanged: no slope here to forget" if cost.cancels_prime
+         else "delta = self.cost_derivative(activations[-1], y)")
+        + "\ndelta = np.dot(self.weights[-l+1].transpose(), delta)",
         (rd, rb, rw), (wd, wb, ww), notes=notes)
 
 
