@@ -234,7 +234,10 @@ def test_each_step_is_what_its_seed_line_computes(activation, sizes):
         assert all(1 <= n <= len(lines) for n in step.code.lines)
         shown = normalise("\n".join(lines[n - 1] for n in step.code.lines))
         assert normalise(step.code.expr) in shown, (step, shown)
-        assert bool(step.code.note) == (activation != "sigmoid" and step.kind in ("a", "sp", "delta"))
+        # the note says what nnviz runs where the seed's line writes sigmoid (not on the hidden δ
+        # line, which multiplies by sp)
+        raw = "\n".join(lines[n - 1] for n in step.code.lines)
+        assert bool(step.code.note) == (activation != "sigmoid" and "sigmoid" in raw), (step, raw)
 
 
 def test_cross_entropy_output_line_carries_a_note_and_still_holds():
