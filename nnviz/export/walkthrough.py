@@ -41,6 +41,7 @@ VIEWS = ("matrix", "scalar")
 SCREEN = {"light": "desktop", "projector": "projected"}
 FIG_WIDTH = {theme: SCREENS[screen][1] for theme, screen in SCREEN.items()}
 PHONE_PX = 640
+PHONE = SCREENS["phone"]  # (theme, width, height)
 CODE_PX = {"light": 13, "projector": 20}
 
 UPDATE_TEX = (r"w^{l} \leftarrow w^{l} - \frac{\eta}{m} \sum_x \frac{\partial C_x}{\partial w^{l}},"
@@ -96,7 +97,8 @@ def step_entry(trace: Trace, i: int, *, theme: str, width: int, height: int | No
         "kind": s.kind, "layer": s.layer, "heading": rest or s.title,
         "label": f"Step {i + 1} of {n}", "explanation": s.explanation,
         "figure": _figure_json(step_figure(trace, i, theme=theme, width=width, height=height)),
-        **({"figure_phone": _figure_json(step_figure(trace, i, theme="phone"))} if phone else {}),
+        **({"figure_phone": _figure_json(step_figure(trace, i, theme="phone", width=PHONE[1],
+                                                     height=PHONE[2]))} if phone else {}),
         "tex": {v: s.latex(v) for v in VIEWS},
         "numbers": {"matrix": s.latex_numbers("matrix", sig=sig),
                     "scalar": [[s.latex_numbers("scalar", j, k, sig=sig) for k in range(counts["k"])]
@@ -129,7 +131,8 @@ def walkthrough(trace: Trace, *, theme: str = "light", width: int | None = None,
             "label": "Update animation", "heading": "The update, animated: press ▶ Play",
             "phase": "update", "phase_name": PHASE_NAMES["update"],
             "figure": _figure_json(update_animation_figure(trace, theme=theme, width=width, height=height)),
-            **({"figure_phone": _figure_json(update_animation_figure(trace, theme="phone"))}
+            **({"figure_phone": _figure_json(update_animation_figure(trace, theme="phone", width=PHONE[1],
+                                                                     height=PHONE[2]))}
                if phone else {}),
             "tex": UPDATE_TEX, "explanation": UPDATE_TEXT, "rows": update_rows(trace)},
     }
