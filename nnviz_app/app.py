@@ -20,7 +20,7 @@ from nnviz.trace.record import Trace
 from nnviz_app import (checks_ui, depth_ui, editing, export_ui, minibatch_ui, panels, player_host, predict_ui,
                        training_ui)
 from nnviz_app import state as ui_state
-from nnviz_app.styles import page_css
+from nnviz_app.panels import page_css
 
 # The graph is laid out in pixels (node sizes, label room, where each label goes) for the
 # space it gets: the left 3/5 of the page at 1280 px, and in projection mode at 1024 × 768
