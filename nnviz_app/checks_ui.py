@@ -41,7 +41,7 @@ def gradient_check_tables(cfg_json: str) -> dict:
                              "|difference|": f"{abs(g[j, k] - n[j, k]):.1e}",
                              "relative error": f"{e[j, k]:.1e}", "h": f"{hs[j, k]:g}",
                              "ok": ("✓" if ok[j, k] else "kink" if kink[j, k] else
-                                    "rounding" if rnd[j, k] else "✗")})
+                                    "unresolved" if rnd[j, k] else "✗")})
         layers.append(rows)
     n_params = sum(len(r) for r in layers)
     return {"layers": layers, "passed": gc.passed, "n": n_params, "failed": gc.failed,
@@ -51,7 +51,8 @@ def gradient_check_tables(cfg_json: str) -> dict:
 
 def gradient_check_ui(cfg: Config) -> None:
     res = gradient_check_tables(cfg.model_dump_json())
-    rule = (f"central differences (C(p + h) − C(p − h)) / 2h, starting from h = {res['h']:g}; a "
+    rule = (f"central differences (C(p + h) − C(p − h)) / 2h at h and 2h, combined to cancel the h² error "
+            f"(Richardson), starting from h = {res['h']:g}; a "
             f"derivative passes when |backprop − estimate| ≤ {ATOL:g} + {RTOL:g} · max(|backprop|, |estimate|)")
     unchecked = []
     if res["kink"]:
@@ -60,9 +61,10 @@ def gradient_check_ui(cfg: Config) -> None:
                          "ReLU's two slopes (0 and 1) while backprop takes the slope at z (0 at z ≤ 0) — "
                          "the check, not backprop, is what fails there")
     if res["rounding"]:
-        unchecked.append(f"{res['rounding']} differ by less than the estimate's own rounding error "
-                         "(the cost is so large that C(p + h) − C(p − h) is mostly rounding, even with "
-                         f"h grown to {MAX_H:g}) — the check cannot resolve them; backprop is not the suspect")
+        unchecked.append(f"{res['rounding']} differ by less than the estimate's own error bound (its "
+                         "truncation and rounding: a huge cost leaves C(p + h) − C(p − h) mostly rounding, "
+                         f"for every h from {MAX_H:g} down to {MIN_H:g} that stays where the cost is smooth) — "
+                         "the check cannot resolve them; backprop is not the suspect")
     note = (" Of the rest, " + "; ".join(unchecked) + ".") if unchecked else ""
     if res["passed"]:
         checked = res["n"] - res["kink"] - res["rounding"]
@@ -71,11 +73,12 @@ def gradient_check_ui(cfg: Config) -> None:
                              f"{rule}).{note}"), icon=":material/check_circle:")
     else:
         st.error(md_escape(f"Gradient check FAILED for {res['failed']} of {res['n']} derivatives: backprop "
-                           "disagrees with the finite difference by more than the check's own rounding, so "
+                           "disagrees with the finite difference by more than the estimate's own error bound, so "
                            f"backprop is wrong there (largest relative error {res['max_rel_error']:.1e}; "
                            f"{rule}).{note}"), icon=":material/cancel:")
-    st.caption("Each step h is chosen per parameter: smaller when ±h would cross a ReLU kink, larger when "
-               "the cost is so big that rounding swamps a tiny step. A tiny relative error between two "
+    st.caption("Each step h is chosen per parameter: the one whose estimate has the smallest error bound "
+               "(truncation from comparing h, 2h and 4h, plus rounding), never one that crosses a ReLU kink "
+               "or moves a z by more than 0.1. A tiny relative error between two "
                "numbers that are both almost 0 is rounding noise: the absolute floor in the rule covers it.")
     for l, rows in enumerate(res["layers"], start=1):
         st.markdown(f"**Layer {l}**: its weights $w^{{{l}}}$ and biases $b^{{{l}}}$")

@@ -19,8 +19,6 @@ TestAppMachine.settings = settings(max_examples=8, stateful_step_count=25, deadl
 
 # ---- what the long run found that belongs to another module ----------------------------------
 
-@pytest.mark.xfail(strict=True, reason="finite-difference false alarm: with y = 1e6 (allowed) the "
-                   "central difference's own error exceeds the check's tolerance; nnviz/engine/gradcheck.py")
 @pytest.mark.parametrize("name,y", [("seed", [[1e6]]), ("mazur", [[1e6], [0.99]])])
 def test_the_gradient_check_passes_the_correct_backprop_for_a_large_target(name, y):
     cfg = PRESETS[name].config.replace(y=y)

@@ -198,6 +198,35 @@ def test_projection_mode_steps_with_clicker_and_arrow_keys(page, streamlit_serve
     assert "projector=1" in page.url and "step=9" in page.url
 
 
+FITS_JS = """() => [...document.querySelectorAll('.nnviz-player .nnp-tex')].filter(t => t.offsetParent).map(t => ({
+    box: t.clientWidth, wide: t.scrollWidth, text: t.textContent.slice(0, 40),
+    font: Math.min(...[...t.querySelectorAll('.katex')].map(k => parseFloat(getComputedStyle(k).fontSize)))}))"""
+
+
+@pytest.mark.parametrize("name", ["seed", "mazur"])
+def test_offline_projector_formulas_fit_their_column_at_1024x768(browser, tmp_path, name):
+    """Every step of the offline file in projection mode: no formula wider than its box
+    (nothing to scroll), and its type at least the projector floor of 16 px."""
+    cfg = PRESETS[name].config
+    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    path = tmp_path / f"{name}.html"
+    path.write_text(walkthrough_html(trace, theme="projector"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(path.as_uri())
+    checked = 0
+    for i in range(len(trace) + 1):
+        wait_step(page, i)
+        assert page.locator(".nnviz-player.nnp-projector").count() == 1
+        for tex in page.evaluate(FITS_JS):
+            assert tex["wide"] <= tex["box"] and tex["font"] >= 16, (name, i, tex)
+            checked += 1
+        if i == len(trace) - 4:  # the update of w^1: the widest matrices
+            page.screenshot(path=str(tmp_path / f"projector-{name}-update.png"))
+        page.keyboard.press("ArrowRight")
+    assert checked >= 2 * len(trace)  # a symbolic and a numeric formula on every step
+    page.close()
+
+
 def test_two_players_on_one_page_take_keys_only_when_focused(browser, tmp_path):
     """Keys go to the player that has focus; the other stays where it is (a notebook with two
     cells).  Neither takes keys from the page when it is not focused (no ``globalKeys``)."""

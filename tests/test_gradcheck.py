@@ -95,3 +95,47 @@ def test_gradient_check_fails_when_the_cost_delta_is_wrong(monkeypatch):
     # both layers are wrong: the error flows back from the output
     assert not all(np.all(p) for p in check.passed_w)
     assert not np.all(check.passed_b[0])
+
+
+VALUE = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([1e6, -1e6, 1e3, -1e3, 0.0, 1e-6]),
+                  st.floats(-3, 3))
+
+
+@st.composite
+def extreme_networks(draw):
+    """A valid network and example with any numbers the app allows (|value| <= 1e6)."""
+    sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=3))
+    act, cost = draw(st.sampled_from(PAIRS))
+    net = Network(sizes, activation=act, cost=cost)
+
+    def arr(shape):
+        return np.array(draw(st.lists(VALUE, min_size=int(np.prod(shape)),
+                                      max_size=int(np.prod(shape))))).reshape(shape)
+
+    net.weights = [arr(w.shape) for w in net.weights]
+    net.biases = [arr(b.shape) for b in net.biases]
+    return net, arr((sizes[0], 1)), arr((sizes[-1], 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=extreme_networks())
+@example(case=(Network([1, 1]), np.array([[1.0]]), np.array([[1e6]])))
+def test_the_check_never_fails_a_correct_backprop_at_extreme_values(case):
+    """Every disagreement is within the estimate's own error bound (or at a ReLU kink)."""
+    net, x, y = case
+    check = gradient_check(net, x, y)
+    assert check.failed == 0, check
+    assert "FAILED" not in repr(check)
+
+
+@pytest.mark.parametrize("y", [1.0, 1e6])
+def test_a_wrong_backprop_fails_also_for_a_large_target(y, monkeypatch):
+    """The error bound does not swallow a 10 % error in sigma' (nor is it one at y = 1e6)."""
+    net, x, _ = make([3, 4, 2], 2)
+    true = get_activation("sigmoid")
+    wrong = dataclasses.replace(true, prime=lambda z: 1.1 * true.prime(z),
+                                prime_from=lambda z, a: 1.1 * true.prime(z))
+    monkeypatch.setattr(net, "activation", wrong)
+    check = gradient_check(net, x, np.full((2, 1), y))
+    assert check.failed > 0, check
+    assert "FAILED" in repr(check)

@@ -144,4 +144,4 @@ def test_app_says_which_derivatives_the_check_could_not_resolve():
     assert not at.exception
     verdict = " ".join(s.value for s in at.success)
     assert "Gradient check passed" in verdict and "FAILED" not in " ".join(e.value for e in at.error)
-    assert "own rounding error" in verdict  # the unresolvable ones are named, not failed
+    assert "own error bound" in verdict  # the unresolvable ones are named, not failed

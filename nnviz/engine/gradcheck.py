@@ -5,19 +5,22 @@ the relative error |g_bp - g_fd| / max(|g_bp|, |g_fd|).  A parameter passes when
 |g_bp - g_fd| <= ATOL + RTOL * max(|g_bp|, |g_fd|): the absolute floor covers gradients
 so small that the finite difference's rounding noise (about 1e-11) dominates.
 
-The step h is chosen per parameter (``h`` is the first one tried), because a fixed step
-fails a correct backprop in two places:
+Each estimate carries its own error bound, and backprop is called wrong only beyond it:
 
-* **ReLU's kink.**  If p ± h moves some z across 0, the difference averages the two
-  slopes of ReLU while backprop uses the slope at z.  The step is shrunk (by 10, down to
-  ``MIN_H``) until no z changes sign; if even that straddles (z within ~1e-10 of 0), the
-  parameter is marked ``kink``: not checkable there, not a backprop failure.
-* **Rounding next to a huge cost.**  C(p ± h) are rounded to about 1e-16 of |C|; their
-  difference over 2h carries an error of about eps·|C|/h.  With parameters near 1e6 the
-  cost reaches 1e20 and more, and h = 1e-5 leaves nothing but rounding.  The step is
-  grown (by 10, up to ``MAX_H``) until that bound is below RTOL/10 of the estimate; a
-  parameter that then disagrees with backprop by less than the bound is counted as
-  "below rounding": the check cannot resolve it (one that disagrees by more still fails).
+* **Richardson.**  D(s) = (C(p + s) - C(p - s)) / 2s = C' + c·s² + O(s⁴), so the estimate
+  (4·D(s) - D(2s)) / 3 has no s² term.  Its bound: twice the spread of D over s, 2s, 4s and a
+  jittered s (truncation and a fresh sample of rounding), plus the rounding of C itself
+  (about eps·(|C| + Σ|∂C/∂p|·|p|)/s), plus the rounding offset of z in p's own layer times
+  |∂²C/∂p²| (backprop and the difference both see the offset z).
+* **Which step.**  ``h`` first; if backprop is not within tolerance of that estimate, every
+  step in ``CANDIDATE_STEPS`` (1e-1 … 1e-10) is tried and the one with the smallest bound
+  kept.  A step that moves some z by more than ``MAX_DZ`` is out of the Taylor region (the
+  spread cannot be trusted there: a saturated sigmoid looks flat): its bound is infinite.
+* **ReLU's kink.**  A step that moves a ReLU z across 0 averages ReLU's two slopes; if
+  every step does (z within ~1e-10 of 0) the parameter is marked ``kink``: not checkable.
+* **Verdict.**  Passed: |g_bp - g_fd| <= ATOL + RTOL·max(|g_bp|, |g_fd|).  Otherwise, within
+  the bound: "below the check's resolution" (counted in ``n_rounding``; backprop is not the
+  suspect).  Only beyond the bound: failed.
 
 The cost is computed from z (``Cost.fn_z``), so a saturated sigmoid under the
 cross-entropy cost gives a finite, exact cost instead of ln 0.
@@ -34,7 +37,11 @@ RTOL = 1e-5
 ATOL = 1e-8
 MIN_H = 1e-10
 MAX_H = 1e-1
+CANDIDATE_STEPS = tuple(10.0 ** -k for k in range(1, 11))  # MAX_H down to MIN_H
+JITTER = 1 + 2.0 ** -10  # a step that changes the rounding, not the truncation
+MAX_DZ = 0.1  # a step may move each z by at most this (the activations bend on a scale of 1)
 EPS = np.finfo(float).eps
+NOISE = 8  # rounding of one cost evaluation, in units of eps·(|C| + Σ|∂C/∂p|·|p|)
 
 
 @dataclass(frozen=True)
@@ -43,9 +50,9 @@ class GradCheck:
 
     Lists are per layer l = 1..L (index l-1), with the shapes of w^l and b^l.  ``steps_*``
     hold the step used for each parameter; ``kink_*`` mark parameters whose every step
-    moved a ReLU z across 0; ``noise_*`` bound each estimate's rounding error.  A
-    parameter that disagrees across a kink, or by less than its rounding bound, is
-    "unchecked", not failed (see the module docstring).
+    moved a ReLU z across 0; ``noise_*`` bound each estimate's own error (truncation and
+    rounding; inf when no step stays in the Taylor region).  A parameter that disagrees
+    across a kink, or by less than its bound, is "unchecked", not failed (module docstring).
     """
 
     nabla_w: list
@@ -79,8 +86,8 @@ class GradCheck:
 
     @property
     def rounding_w(self) -> list:
-        """Per layer: weights that did not pass, but only by less than the rounding bound
-        of the estimate (the check cannot tell them apart; backprop is not the suspect)."""
+        """Per layer: weights that did not pass, but only by less than the estimate's own
+        error bound (the check cannot tell them apart; backprop is not the suspect)."""
         return _rounding(self.nabla_w, self.numeric_w, self.noise_w, self.kink_w)
 
     @property
@@ -88,14 +95,14 @@ class GradCheck:
         return _rounding(self.nabla_b, self.numeric_b, self.noise_b, self.kink_b)
 
     def _unchecked(self) -> list:
-        """Per layer (weights, then biases): parameters across a kink or below rounding."""
+        """Per layer (weights, then biases): parameters across a kink or within the estimate's error."""
         kinks = (self.kink_w or []) + (self.kink_b or []) or [np.zeros(np.shape(e), bool)
                                                                 for e in self.rel_error_w + self.rel_error_b]
         return [k | r for k, r in zip(kinks, self.rounding_w + self.rounding_b, strict=True)]
 
     @property
     def failed(self) -> int:
-        """How many checkable parameters disagree with backprop (beyond the check's rounding)."""
+        """How many checkable parameters disagree with backprop beyond the estimate's own error bound."""
         return sum(int(np.sum(~p & ~u)) for p, u in
                    zip(self.passed_w + self.passed_b, self._unchecked(), strict=True))
 
@@ -115,7 +122,7 @@ class GradCheck:
     def __repr__(self) -> str:
         verdict = "passed" if self.passed else f"FAILED for {self.failed}"
         extra = "".join(f", {n} {what}" for n, what in ((self.n_kink, "across ReLU's kink"),
-                                                      (self.n_rounding, "below rounding")) if n)
+                                                      (self.n_rounding, "below the check's resolution")) if n)
         return f"GradCheck({verdict}: max relative error {self.max_rel_error:.2e}, h={self.h:g}{extra})"
 
 
@@ -131,7 +138,9 @@ def _close(a, b):
     return np.abs(a - b) <= ATOL + RTOL * np.maximum(np.abs(a), np.abs(b))
 
 
-def relative_error(a, b, floor: float = 1e-300):
+def relative_error(a, b, floor: float = ATOL / RTOL):
+    """|a - b| / max(|a|, |b|, floor): below ``floor`` (1e-3) a gradient is judged by the
+    absolute tolerance, so the error is measured against the floor (a pass is ≲ RTOL)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
 
@@ -140,7 +149,7 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
     """Compare ``net.backprop(x, y)`` with central differences of the cost; ``net`` is unchanged.
 
     ``h`` is the first step tried for every parameter (see the module docstring for
-    when a smaller or larger one is used instead).
+    when another one is used instead).
     """
     net.check_parameters()
     x, y = net.check_example(x, y)
@@ -149,17 +158,29 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
     act, cost_fn = net.activation, net.cost
     nabla_b, nabla_w, _, _ = forward_backward(weights, biases, act, cost_fn, x, y)
     relu = act.name == "relu"
+    # how much rounding in the forward pass can move C: sum over parameters of |dC/dp|·|p|
+    spread = sum(float(np.sum(np.abs(g) * np.abs(p)))
+                 for g, p in zip(nabla_w + nabla_b, weights + biases, strict=True))
 
     def run() -> tuple[float, list]:
-        """The cost, and (ReLU only) which z are above 0, layer by layer."""
+        """The cost, and z layer by layer."""
         activations, zs = forward(weights, biases, act, x)
-        signs = [z > 0 for z in zs] if relu else []
-        return cost_fn.fn_z(zs[-1], activations[-1], y, act), signs
+        return cost_fn.fn_z(zs[-1], activations[-1], y, act), [z.copy() for z in zs]
 
-    _, signs0 = run()
+    c0, zs0 = run()
+    # Rounding offsets every z^l by about eps·(k+1)·(|w||a| + |b|); backprop and the difference
+    # both see the offset z, so C' is known only to ∂²C/∂p² times the offset moved to p's scale
+    # (divided by ∂z/∂p: a_k for w_jk, 1 for b_j).
+    activations0, _ = forward(weights, biases, act, x)
+    scale = [NOISE * EPS * (w.shape[1] + 1) * (np.abs(w) @ np.abs(a) + np.abs(b))
+             for w, b, a in zip(weights, biases, activations0[:-1], strict=True)]
+    with np.errstate(all="ignore"):
+        offset_w = [np.where(a.T != 0, z / np.abs(a.T), 0.0) for z, a in zip(scale, activations0[:-1], strict=True)]
+    offset_b = [z.copy() for z in scale]
 
-    def difference(p, idx, step) -> tuple[float, bool, float]:
-        """(estimate, did p ± step move a z across 0, rounding bound of the estimate)."""
+    def difference(p, idx, step) -> tuple[float, bool, float, bool, float]:
+        """(central difference, did p ± step move a ReLU z across 0, rounding bound of it,
+        did it move some z by more than ``MAX_DZ`` (too far for a Taylor expansion), |∂²C/∂p²|)."""
         keep = p[idx]
         p[idx] = keep + step
         up = p[idx] - keep
@@ -168,36 +189,55 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
         down = keep - p[idx]
         c_minus, s_minus = run()
         p[idx] = keep
-        crossed = any(bool(np.any(a != b) or np.any(a != c)) for a, b, c in zip(signs0, s_plus, s_minus))
+        crossed = relu and any(bool(np.any((a > 0) != (b > 0)) or np.any((a > 0) != (c > 0)))
+                               for a, b, c in zip(zs0, s_plus, s_minus, strict=True))
+        far = any(float(np.max(np.abs(b - a), initial=0)) > MAX_DZ or float(np.max(np.abs(c - a), initial=0)) > MAX_DZ
+                  for a, b, c in zip(zs0, s_plus, s_minus, strict=True))
         d = up + down  # the step as represented next to p (exactly 2·step unless |p| is huge)
-        return (c_plus - c_minus) / d, crossed, 4 * EPS * max(abs(c_plus), abs(c_minus)) / d
+        if d == 0:  # the step vanishes next to p
+            return 0.0, crossed, np.inf, True, 0.0
+        noise = NOISE * EPS * (max(abs(c_plus), abs(c_minus)) + spread)
+        return (c_plus - c_minus) / d, crossed, 2 * noise / d, far, abs(c_plus + c_minus - 2 * c0) / (up * down)
 
-    def numeric(params):
-        grads, steps, kinks, noises = [], [], [], []
-        for p in params:
+    def estimate(p, idx, step, offset) -> tuple[float, bool, float]:
+        """(Richardson estimate from steps 2·step and step, crossed a kink, its error bound).
+
+        D(s) = C' + c·s² + O(s⁴), so (4·D(s) - D(2s)) / 3 = C' + O(s⁴); the bound is the
+        spread of D over s, 2s, 4s (which over-states the remaining truncation) plus the
+        rounding of the combination (5/3 of each D's rounding bound, at most), plus what
+        the rounding offset of z (``offset``, at p's scale) does to C'."""
+        d1, k1, r1, f1, c2 = difference(p, idx, step)
+        d2, k2, r2, f2, _ = difference(p, idx, 2 * step)
+        d4, k4, _, f4, _ = difference(p, idx, 4 * step)
+        dj, kj, _, fj, _ = difference(p, idx, step * JITTER)  # same truncation, fresh rounding
+        bound = 2 * (abs(d1 - d2) + abs(d2 - d4) + abs(d1 - dj)) + (4 * r1 + r2) / 3 + (c2 * offset if c2 else 0.0)
+        if f1 or f2 or f4 or fj:  # the steps leave the region where the expansion holds
+            bound = np.inf
+        return (4 * d1 - d2) / 3, k1 or k2 or k4 or kj, bound
+
+    def numeric(params, grads_bp, offsets):
+        grads, steps, kinks, bounds = [], [], [], []
+        for p, g_bp, offset in zip(params, grads_bp, offsets, strict=True):
             g, used, bound = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
             kink = np.zeros(p.shape, dtype=bool)
             for idx in np.ndindex(p.shape):
-                step = h
-                est, crossed, noise = difference(p, idx, step)
-                while crossed and step / 10 >= MIN_H:  # shrink off ReLU's kink
-                    step /= 10
-                    est, crossed, noise = difference(p, idx, step)
-                while not crossed and noise > 0.1 * (RTOL * abs(est) + ATOL) and step * 10 <= MAX_H:
-                    bigger = difference(p, idx, step * 10)  # grow out of the cost's rounding
-                    if bigger[1]:
-                        break
-                    step *= 10
-                    est, crossed, noise = bigger
-                g[idx], used[idx], kink[idx], bound[idx] = est, step, crossed, noise
+                best = (*estimate(p, idx, h, offset[idx]), h)
+                if best[1] or not _close(g_bp[idx], best[0]):
+                    # not settled at h: take the step whose estimate has the smallest error bound
+                    for step in CANDIDATE_STEPS:
+                        if step != h:
+                            est, crossed, err = estimate(p, idx, step, offset[idx])
+                            if (best[1] and not crossed) or (crossed == best[1] and err < best[2]):
+                                best = (est, crossed, err, step)
+                g[idx], kink[idx], bound[idx], used[idx] = best
             grads.append(g)
             steps.append(used)
             kinks.append(kink)
-            noises.append(bound)
-        return grads, steps, kinks, noises
+            bounds.append(bound)
+        return grads, steps, kinks, bounds
 
-    numeric_w, steps_w, kink_w, noise_w = numeric(weights)
-    numeric_b, steps_b, kink_b, noise_b = numeric(biases)
+    numeric_w, steps_w, kink_w, noise_w = numeric(weights, nabla_w, offset_w)
+    numeric_b, steps_b, kink_b, noise_b = numeric(biases, nabla_b, offset_b)
     return GradCheck(nabla_w, nabla_b, numeric_w, numeric_b,
                      [relative_error(a, n) for a, n in zip(nabla_w, numeric_w)],
                      [relative_error(a, n) for a, n in zip(nabla_b, numeric_b)], h,
