@@ -21,7 +21,8 @@ from typing import Callable
 import numpy as np
 
 from nnviz.engine.functions import get_activation, get_cost
-from nnviz.engine.network import Network, forward
+from nnviz.engine.network import Network
+from nnviz.engine.passes import forward
 from nnviz.trace.record import trace_backprop
 
 Array = np.ndarray
