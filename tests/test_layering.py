@@ -28,7 +28,6 @@ MAX_MODULES, MAX_LINES = 12, 300
 OVER_300_LINES_IN_REWRITE = {
     "nnviz.draw.figures": "382 lines: figures.py is being reworked by the 'graph' engineer (larger networks)",
     "nnviz.draw.graph": "338 lines: graph.py is being reworked by the 'graph' engineer (larger networks)",
-    "nnviz.lessons.mistakes": "304 lines since 5578c6c (the mistakes' words per activation): for its author to split",
 }
 # Deferred imports allowed across rooms, inside a function only: (importer, imported) -> why.
 DEFERRED_HOOKS = {("nnviz.trace.record", "nnviz.notebook"):
