@@ -37,7 +37,7 @@ from nnviz.draw import figures  # noqa: E402
 from nnviz.trace.codeview import code_html  # noqa: E402
 from nnviz.engine.config import Config  # noqa: E402
 from nnviz.draw.figures import step_figure  # noqa: E402
-from nnviz.draw.graph import graph_state  # noqa: E402
+from nnviz.draw.state import graph_state  # noqa: E402
 from nnviz.engine.presets import PRESETS  # noqa: E402
 from nnviz.trace.record import trace_backprop  # noqa: E402
 

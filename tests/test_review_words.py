@@ -171,7 +171,8 @@ def test_verdict_writes_a_rounded_value_with_approx():
 
 # ---- graph hover: a running sum is labelled as the sum so far ---------------------------
 def test_node_hover_labels_the_running_bias_sum_so_far_then_the_whole_batch():
-    from nnviz.draw.graph import graph_state, node_id
+    from nnviz.draw.graph import node_id
+    from nnviz.draw.state import graph_state
     cfg = config("xor", "sigmoid", "quadratic")
     batch = batch_of("xor", cfg, 2)
     net = cfg.network()

@@ -1,7 +1,7 @@
 """Plotly figures of a trace: the network at one step, the weight update, the cost curve.
 
 Pure functions of (trace, step, options); what each node/edge shows comes from
-``nnviz.draw.graph``, every number from ``nnviz.trace.numfmt.fmt``.  An edge carries w^l_jk, from
+``nnviz.draw.state``, every number from ``nnviz.trace.numfmt.fmt``.  An edge carries w^l_jk, from
 neuron k of layer l-1 to neuron j of layer l (w^l has shape (sizes[l], sizes[l-1])).
 Each edge is its own trace named "edge:l:j:k" (a line's width and dash are per trace);
 annotations are named "edge:l:j:k" (edge labels), "node:l:j" (labels above small nodes),
@@ -19,7 +19,8 @@ import plotly.graph_objects as go
 
 from nnviz.draw import palette as pal
 from nnviz.draw.layout import THEMES, Theme, Scene, make_scene, text_width, get_theme, wrap_title  # noqa: F401 - THEMES is public
-from nnviz.draw.graph import graph_state, layer_title, signed, update_state
+from nnviz.draw.graph import layer_title, signed
+from nnviz.draw.state import graph_state, update_state
 from nnviz.draw.labels import label_box, label_clearance, compact_label, label_boxes, place_labels, node_label_text
 from nnviz.trace.numfmt import fmt
 
