@@ -239,7 +239,7 @@ def test_saturation_note_states_where_the_sigmoid_really_rounds():
 
 
 def test_update_animation_title_sums_the_gradients_of_the_batch():
-    from nnviz.draw.figures import update_animation_figure
+    from nnviz.draw.animation import update_animation_figure
     cfg = config("xor", "sigmoid", "quadratic")
     batch = batch_of("xor", cfg, 2)
     net = cfg.network()
