@@ -163,8 +163,11 @@ def markdown(r: dict) -> str:
           for k, lab in (("seed", "seed 3-2-1"), ("5x8", "5 layers × 8"))], "",
         "plotly.js (4.8 MB) and KaTeX come once per browser from the app's static files "
         "(`server.enableStaticServing`) and are revalidated, not downloaded again, on a reload; the "
-        "walk-through itself travels in the run's websocket messages (once per run: a new network, "
-        "mode or projection; never per step).", MARK[1]])
+        "walk-through itself travels in the first run's websocket messages of a session and again only "
+        "for a new network or projection, or on returning from predict mode (the page reports which "
+        "one it holds, so other runs — a download, a check — send its id only: 29 KB instead of "
+        "590 KB for the seed, checked by hand); never per step. The reload column is "
+        "a new session, so it carries the walk-through again.", MARK[1]])
 
 
 def main(argv=None) -> int:

@@ -1,8 +1,9 @@
 """nnviz: step through one backprop call of a small neural network.
 
-Data flows one way: engine (``Network``) -> trace (``trace_backprop``) -> graph
-(``nnviz.draw.graph``) -> figures (``nnviz.draw.figures``) -> app (``app.py``).  Nothing in this
-package imports streamlit.
+Data flows one way, room by room: ``nnviz.engine`` (``Network``) -> ``nnviz.trace``
+(``trace_backprop``) -> ``nnviz.draw`` (graph, layout, figures) -> ``nnviz.lessons`` ->
+``nnviz.export`` -> hosts (``nnviz.cli``, ``nnviz.notebook``, the Streamlit layer ``nnviz_app``);
+tests/test_layering.py checks it.  Nothing in this package imports streamlit.
 
 Conventions (Nielsen's): w^l has shape (sizes[l], sizes[l-1]) and w^l_jk is the weight from
 neuron k of layer l-1 to neuron j of layer l; vectors are columns, shape (n, 1).
@@ -10,7 +11,8 @@ neuron k of layer l-1 to neuron j of layer l; vectors are columns, shape (n, 1).
 from nnviz.engine.config import Config, ConfigError
 from nnviz.engine.functions import ACTIVATIONS, COSTS, Activation, Cost, get_activation, get_cost
 from nnviz.engine.gradcheck import GradCheck, gradient_check
-from nnviz.engine.network import Network, forward_backward
+from nnviz.engine.network import Network
+from nnviz.engine.passes import forward_backward
 from nnviz.engine.presets import PRESETS, Preset, load_preset
 from nnviz.trace.minibatch import trace_mini_batch
 from nnviz.trace.record import Step, Trace, trace_backprop

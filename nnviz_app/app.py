@@ -9,16 +9,20 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnviz.engine.config import Config, ConfigError
+from nnviz.engine.config import ConfigError
 from nnviz.engine.functions import get_cost, saturation_note
-from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.draw.animation import update_animation_figure
+from nnviz.draw.cost_curve import loss_figure
+from nnviz.draw.figures import step_figure
 from nnviz.draw.frozen import FrozenFigure
 from nnviz.draw.layout import SCREENS
 from nnviz.engine.presets import PRESETS
-from nnviz.trace.record import Trace, trace_backprop
-from nnviz_app import checks_ui, depth_ui, editing, export_ui, panels, player_host, predict_ui, training_ui
+from nnviz.export.files import load_trace
+from nnviz.trace.record import Trace
+from nnviz_app import (checks_ui, depth_ui, editing, export_ui, minibatch_ui, panels, player_host, predict_ui,
+                       training_ui)
 from nnviz_app import state as ui_state
-from nnviz_app.styles import page_css
+from nnviz_app.panels import page_css
 
 # The graph is laid out in pixels (node sizes, label room, where each label goes) for the
 # space it gets: the left 3/5 of the page at 1280 px, and in projection mode at 1024 × 768
@@ -31,8 +35,8 @@ MODE_LABELS = {"explore": "Explore", "predict": "Predict", "train": "Train"}
 # ---- cached, pure computations (immutable inputs: the config as JSON text) ----------
 @st.cache_data(max_entries=512, show_spinner=False)
 def cached_trace(cfg_json: str) -> Trace:
-    cfg = Config.from_json(cfg_json)
-    return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    """The trace of ``ui_state.trace_key``: a config's one backprop call, or a mini-batch."""
+    return load_trace(cfg_json)
 
 
 # Figures: st.cache_resource, not cache_data: a cache_data hit unpickles the figure, and
@@ -120,7 +124,7 @@ def player_explorer_ui() -> None:
     """Explore mode: the client-side player steps in the page (nnviz_app.player_host); a step
     sends nothing to the server, which runs only for a new network, mode or view."""
     ss = st.session_state
-    cfg_json = ui_state.current_config(ss.ui).model_dump_json()
+    cfg_json = ui_state.trace_key(ss.ui)
     trace = cached_trace(cfg_json)
     projector = ss.ui["projector"]
     player_host.player_ui(ss, cfg_json, trace, projector)
@@ -135,7 +139,7 @@ def explorer_ui() -> None:
     """Predict mode: steps rerun only this fragment (controls, graph, equation, code), as
     the step's value stays hidden until the student has answered (on the server)."""
     ss = st.session_state
-    cfg_json = ui_state.current_config(ss.ui).model_dump_json()
+    cfg_json = ui_state.trace_key(ss.ui)
     trace = cached_trace(cfg_json)
     projector = ss.ui["projector"]
     theme = "projector" if projector else "light"
@@ -168,12 +172,16 @@ def explorer_ui() -> None:
 
 
 def apply_update(ss, trace: Trace) -> None:
-    """The network after this update becomes the next trace's start (next example, if any)."""
+    """The network after this update becomes the next trace's start: the next mini-batch
+    (``minibatch_ui.advance``), else the preset's next example, if any."""
     cfg = ui_state.current_config(ss.ui)
     preset = PRESETS[ss.ui["preset"]]
     examples = preset.examples if preset.examples and cfg.sizes == preset.config.sizes else ()
     x, y = cfg.x, cfg.y
-    if examples:
+    batch = ss.ui.get("batch") if getattr(trace, "m", 1) > 1 else None
+    if batch:
+        data = tuple(([[v] for v in a], [[v] for v in b]) for a, b in batch)  # the cost is measured on it
+    elif examples:
         ss.example_index = (ss.example_index + 1) % len(examples)
         x, y = examples[ss.example_index]
     try:
@@ -183,32 +191,40 @@ def apply_update(ss, trace: Trace) -> None:
         ss.edit_error = ("The update made the parameters too large (training diverged): "
                          "lower the learning rate η and start again.")
         return
-    data = examples or ((cfg.x, cfg.y),)
+    if not batch:
+        data = examples or ((cfg.x, cfg.y),)
     net = new.network()
     xs = np.hstack([np.array(a, dtype=float) for a, _ in data])
     ys = np.hstack([np.array(b, dtype=float) for _, b in data])
     if not ss.history:
-        ss.history.append({"step": 0, "cost": cfg.network().total_cost(xs, ys)})
-    ss.history.append({"step": len(ss.history), "cost": net.total_cost(xs, ys)})
+        ss.history.append({"step": 0, "cost": cfg.network().total_cost(xs, ys), "examples": len(data)})
+    ss.history.append({"step": len(ss.history), "cost": net.total_cost(xs, ys), "examples": len(data)})
     editing.set_config(ss, new, reset_editors=True)
+    if batch:
+        ss.ui["batch"] = minibatch_ui.advance(ss)
     ui_state.set_step(ss, 0)
 
 
 def repeat_ui() -> None:
     """Apply the update and step through the next example, with the loss so far."""
     ss = st.session_state
-    trace = cached_trace(ui_state.current_config(ss.ui).model_dump_json())
+    trace = cached_trace(ui_state.trace_key(ss.ui))
+    batch = getattr(trace, "m", 1) > 1
     c1, c2 = st.columns([1, 2], vertical_alignment="center")
     with c1:
-        st.button("Apply update → next example", on_click=apply_update, args=(ss, trace),
+        st.button("Apply update → next mini-batch" if batch else "Apply update → next example",
+                  key="apply_update", on_click=apply_update, args=(ss, trace),
                   help="The updated network becomes the start of the next backprop call.")
-        st.caption(f"Cost on this example before the update: C = {trace.cost_value:.6g}")
+        if not batch:
+            st.caption(f"Cost on this example before the update: C = {trace.cost_value:.6g}")
         note = saturation_note(trace.output, trace.y, get_cost(trace.cost))
         if note:
             st.info(panels.md_escape(note), icon=":material/warning:")
     with c2:
         if ss.history:
-            st.plotly_chart(loss_figure(ss.history), key="loss", config={"displayModeBar": False},
+            n = ss.history[-1].get("examples", 1)  # total_cost: the mean over the n examples
+            label = "cost C on the example" if n == 1 else f"mean cost C over the {n} examples"
+            st.plotly_chart(loss_figure(ss.history, cost_label=label), key="loss", config={"displayModeBar": False},
                             theme=None)
 
 
@@ -237,6 +253,8 @@ def main() -> None:
                   on_click=lambda: st.session_state.ui.update(projector=False))
     else:
         repeat_ui()
+        minibatch_ui.minibatch_ui(st.session_state, cached_trace(ui_state.trace_key(st.session_state.ui)),
+                                  st.session_state.ui["step"])
         cfg = ui_state.current_config(st.session_state.ui)
         checks_ui.checks_ui(st.session_state, cfg, cached_trace(cfg.model_dump_json()),
                             st.session_state.ui["step"])

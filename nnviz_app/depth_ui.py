@@ -16,6 +16,7 @@ from nnviz.trace.record import Trace
 
 from . import editing
 from . import state as ui_state
+from . import state as ui_state
 from .panels import md_escape
 
 OTHER = {"sigmoid": "relu", "relu": "sigmoid", "tanh": "sigmoid"}

@@ -1,5 +1,8 @@
-"""The explorer's panels: step controls, graph, equation, code, update numbers, repeat."""
+"""The explorer's panels: the page's CSS, step controls, graph, equation, code, update numbers."""
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -7,6 +10,18 @@ import streamlit as st
 from nnviz.trace.table import update_rows
 from nnviz.trace.codeview import code_html
 from nnviz.trace.record import Step, Trace
+
+HERE = Path(__file__).resolve().parent
+# The app's CSS (package data): app.css always, projector.css in projection mode.
+STYLESHEETS = {False: ("app.css",), True: ("app.css", "projector.css")}
+
+
+@cache
+def page_css(projector: bool) -> str:
+    """``<style>`` + the stylesheets for this mode + ``</style>`` (our own files, read once)."""
+    css = "\n".join((HERE / name).read_text(encoding="utf-8") for name in STYLESHEETS[bool(projector)])
+    return f"<style>\n{css}</style>"
+
 
 PHASE_BADGE = {"forward": ":blue-badge[Forward]", "backward": ":orange-badge[Backward]",
                "update": ":green-badge[Update]"}

@@ -1,7 +1,7 @@
 """The client-side player (nnviz/player) mounted in the app: a Streamlit custom component v2.
 
-Explore mode steps entirely in the page: the server sends the walk-through once per run
-(only runs for a new network, mode, projection or a widget; never for a step), the page
+Explore mode steps entirely in the page: the server sends the walk-through once per network
+(the page then reports it holds it; later runs send its id only; no run for a step), the page
 keeps ``?step=`` (and ``view``, ``j``, ``k``) in the address itself, and the next run
 reads them back (``adopt_address``).  plotly.js, KaTeX and player.js are served as the
 app's static files (``server.enableStaticServing``), copied into ``static/nnviz/`` next to
@@ -114,9 +114,12 @@ def player_ui(ss, cfg_json: str, trace: Trace, projector: bool) -> None:
                  f"{static_dir()} ({e.strerror or e}). Run the app from a folder it may write to.")
         return
     ss.ui["step"] = min(ss.ui["step"], n)  # n: the update animation, after the last step
+    wt_id = hashlib.blake2b(f"{cfg_json}|{theme}".encode(), digest_size=8).hexdigest()
+    # The page says which walk-through it holds (state "have", set once per new one): later
+    # runs (a download, a check, a mode switch) then send its id only, not the JSON again.
+    have = (ss.get("player") or {}).get("have")
     _component()(key="player", data={
-        "id": hashlib.blake2b(f"{cfg_json}|{theme}".encode(), digest_size=8).hexdigest(),
-        "wt": cached_walkthrough(cfg_json, theme, trace),
+        "id": wt_id, "wt": None if have == wt_id else cached_walkthrough(cfg_json, theme, trace),
         "step": ss.ui["step"], "view": ss.ui["view"], "j": ss.ui["j"], "k": ss.ui["k"],
         "projector": projector, "assets": {"base": URL_BASE, "v": version}},
-        height="content")
+        default={"have": ""}, on_have_change=lambda: None, height="content")

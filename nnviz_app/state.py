@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from nnviz.engine.config import Config, ConfigError
+from nnviz.engine.config import MAX_ABS, Config, ConfigError
 from nnviz.engine.text import excerpt
 from nnviz.engine.presets import PRESETS
+from nnviz.trace.minibatch import MAX_EXAMPLES
 
 MAX_STEP = 10_000
 MAX_CFG_CHARS = 16_000
@@ -77,6 +80,63 @@ def decode_config(text: str) -> Config:
         raise ValueError(f"does not describe a valid network ({str(e).rstrip('.')})") from None
 
 
+MAX_BATCH = MAX_EXAMPLES  # examples in a stepped mini-batch
+
+
+def _number_text(v: float) -> str:
+    text = repr(float(v))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def parse_batch(text: str) -> tuple:
+    """``"x1,x2;y|x1,x2;y|..."`` -> ((x, y), ...) with x, y tuples of floats (1 to MAX_BATCH
+    examples; the shapes are checked against the network by ``batch_problem``)."""
+    parts = [p for p in str(text).split("|") if p.strip()]
+    if not 1 <= len(parts) <= MAX_BATCH:
+        raise ValueError(f"must hold 1 to {MAX_BATCH} examples separated by |, each x;y")
+    out = []
+    for e, part in enumerate(parts, start=1):
+        xy = part.split(";")
+        if len(xy) != 2:
+            raise ValueError(f"needs exactly one ; between x and y in example {e} (allowed: x1,x2;y)")
+        try:
+            vec = [tuple(float(v) for v in side.split(",")) for side in xy]
+        except ValueError:
+            raise ValueError(f"has something that is not a number in example {e} "
+                             "(allowed: numbers, x and y separated by ;, e.g. 0.5,-1;1)") from None
+        if not all(1 <= len(v) <= 8 and all(math.isfinite(c) and abs(c) <= MAX_ABS for c in v) for v in vec):
+            raise ValueError(f"is outside the limits in example {e} (x and y: 1 to 8 finite numbers of "
+                             f"magnitude at most {MAX_ABS:g})")
+        out.append(tuple(vec))
+    return tuple(out)
+
+
+def dump_batch(batch) -> str:
+    return "|".join(",".join(map(_number_text, x)) + ";" + ",".join(map(_number_text, y)) for x, y in batch)
+
+
+def batch_problem(state: dict) -> str | None:
+    """Why the state's mini-batch does not fit its network, or None."""
+    batch, cfg = state.get("batch"), current_config(state)
+    for e, (x, y) in enumerate(batch or (), start=1):
+        if len(x) != cfg.sizes[0] or len(y) != cfg.sizes[-1]:
+            return (f"Example {e} of the mini-batch has {len(x)} inputs and {len(y)} targets; this network takes "
+                    f"{cfg.sizes[0]} and gives {cfg.sizes[-1]}. Showing one example instead.")
+    return None
+
+
+def trace_key(state: dict) -> str:
+    """The JSON that names the trace to show: the config's, or, for a mini-batch of two or
+    more examples that fit the network, an nnviz-trace document with its ``examples``
+    (``nnviz.export.files.load_trace`` recomputes either)."""
+    cfg, batch = current_config(state), state.get("batch")
+    if not batch or len(batch) < 2 or batch_problem(state):
+        return cfg.model_dump_json()
+    examples = [[[[v] for v in x], [[v] for v in y]] for x, y in batch]
+    return json.dumps({"format": "nnviz-trace", **cfg.model_dump(), "x": examples[0][0], "y": examples[0][1],
+                       "examples": examples})
+
+
 FIELDS: tuple[Field, ...] = (
     Field("preset", "seed", _choice(tuple(PRESETS)), label="preset"),
     Field("cfg", None, decode_config, encode_config, label="edited network"),
@@ -86,6 +146,7 @@ FIELDS: tuple[Field, ...] = (
     Field("k", 0, _int(0, 7), label="neuron k"),
     Field("mode", "explore", _choice(("explore", "predict", "train")), label="mode"),
     Field("projector", False, _bool, lambda v: "1" if v else "0", label="projection mode"),
+    Field("batch", None, parse_batch, dump_batch, label="mini-batch"),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 

@@ -56,6 +56,7 @@ URL_BAD = {
     "step": ["-1", "1e9", "nan", "", "99999999999999999999", "٣", "1.5", LONG],
     "view": ["", "tensor", LONG], "j": ["-1", "8", "x", ""], "k": ["9", "-0", "1e3"],
     "mode": ["", "checks", "projection", "minibatch", "<b>"], "projector": ["2", "maybe", ""],
+    "batch": ["", "0,0", "x;y", "|".join(["1,1;0"] * 11), "<b>"],
     "zzz": ["1"], "\x00": ["x"],
 }
 
@@ -73,7 +74,8 @@ def urls(draw) -> dict:
     valid = {"preset": st.sampled_from(sorted(PRESETS)), "cfg": st.builds(lambda: None),
              "step": st.integers(0, 40).map(str), "view": st.sampled_from(["matrix", "scalar"]),
              "j": st.integers(0, 7).map(str), "k": st.integers(0, 7).map(str),
-             "mode": st.sampled_from(["explore", "predict", "train"]), "projector": st.sampled_from("01")}
+             "mode": st.sampled_from(["explore", "predict", "train"]), "projector": st.sampled_from("01"),
+             "batch": st.sampled_from(["0,0;0|0,1;1|1,0;1|1,1;0", "0.5,0.8,0.3;1|0,0,0;0"])}
     params = {}
     for name in [*ui_state.FIELD_NAMES, "zzz", "\x00"]:
         how = draw(st.sampled_from(["absent", "absent", "valid", "hostile"]))

@@ -228,3 +228,18 @@ def app_page(page: Any, streamlit_server: str) -> Any:
     page.goto(streamlit_server, wait_until="domcontentloaded")
     wait_for_app_run(page, timeout_ms=60_000)
     return page
+
+
+# --------------------------------------------------------------------------
+# A missing seed notebook is never a quiet skip
+# --------------------------------------------------------------------------
+def pytest_terminal_summary(terminalreporter) -> None:
+    """A banner at the end of the run when seed-oracle tests were skipped for want of the file."""
+    from seed_reference import SKIP_TAG
+
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if SKIP_TAG in str(r.longrepr)]
+    if skipped:
+        reason = next(str(r.longrepr) for r in skipped)
+        terminalreporter.write_sep("!", f"{len(skipped)} seed-oracle tests SKIPPED: the seed notebook is missing",
+                                   red=True, bold=True)
+        terminalreporter.write_line(reason[reason.index(SKIP_TAG):].rstrip("')"))

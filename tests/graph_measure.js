@@ -43,9 +43,9 @@
                          Math.max(0, Math.min(r.bottom, vh) - Math.max(r.top, 0));
   const inView = (e) => { const r = e.getBoundingClientRect();
     return r.height > 0 && r.top >= -1 && r.bottom <= vh + 1 && r.left >= -1 && r.right <= vw + 1; };
-  const hl = [...document.querySelectorAll('.nnviz-code .hl')];
+  const hl = [...document.querySelectorAll('.nnviz-code .hl')].filter(e => e.getClientRects().length > 0);
   const shownOther = [...document.querySelectorAll('.nnviz-code .ln')].filter(e => e.getClientRects().length > 0);
-  const tex = [...document.querySelectorAll('.katex-display')];
+  const tex = [...document.querySelectorAll('.katex-display')].filter(e => e.getClientRects().length > 0);
   return {
     texts, overlaps, cut,
     hover_note: texts.filter(t => /hover/i.test(t.text)).map(t => t.text),

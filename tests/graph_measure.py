@@ -21,7 +21,7 @@ MEASURE_JS = (Path(__file__).with_name("graph_measure.js")).read_text()
 PLOTLY_JS = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
 # The three screens of the issue: (viewport width, height, projection mode)
 SCREENS = {"desktop": (1280, 800, False), "projected": (1024, 768, True), "phone": (390, 844, False)}
-APP_GRAPH = '[data-testid="stMain"] [data-testid="stPlotlyChart"] .js-plotly-plot'
+APP_GRAPH = ".nnviz-player .nnp-fig.js-plotly-plot"  # explore mode: the client-side player
 BARE_GRAPH = "#graph"
 LAUNCH = dict(executable_path="/usr/bin/chromium", headless=True, args=[
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -100,7 +100,6 @@ def figure_rows(page, trace, screen: str) -> list[dict]:
 
 def app_rows(page, base_url: str, preset: str, screen: str, n: int, graph: str = APP_GRAPH) -> list[dict]:
     """Step the app through every step with → and measure each."""
-    import re
     import sys as _sys
     _sys.path.insert(0, str(Path(__file__).parent))
     from conftest import wait_for_app_run
@@ -120,9 +119,8 @@ def app_rows(page, base_url: str, preset: str, screen: str, n: int, graph: str =
                                timeout=30_000)
         wait_for_app_run(page, settle_ms=50)
         page.wait_for_timeout(150)
-        if i == 0:  # focus on the page, not an input: Streamlit's key shortcuts need it
-            page.locator('[data-testid="stMarkdownContainer"] strong').filter(
-                has_text=re.compile(r"^Step \d+ of \d+$")).click()
+        if i == 0:  # focus on the page, not an input: the step keys need it
+            page.locator(graph).first.click(position={"x": 5, "y": 5})
         rows.append(measure(page, graph))
     return rows
 

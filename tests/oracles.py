@@ -5,6 +5,7 @@ numpy alone everywhere else.  Neither runs nnviz's engine.
     reference_gradient(net, x, y) -> (nabla_b, nabla_w, rtol, atol)
     fd_gradient(weights, biases, activation, cost, x, y, h) -> (nabla_b, nabla_w)
     plain_output(weights, biases, activation, x) -> a^L
+    steps_of_one_call(sizes) -> how many steps one backprop call on one example has
 """
 from __future__ import annotations
 
@@ -60,3 +61,12 @@ def reference_gradient(net, x, y):
         return nb, nw, 1e-12, 1e-12
     nb, nw = fd_gradient(net.weights, net.biases, net.activation.name, net.cost.name, x, y)
     return nb, nw, 1e-5, 1e-7
+
+
+def steps_of_one_call(sizes) -> int:
+    """Steps of one backprop call on one example, counted from the seed's code by hand:
+    the input; z and a for each of the L−1 layers; at the output δ, ∇b, ∇w; at each of the
+    L−2 hidden layers σ′, δ, ∇b, ∇w; the update of w and of b for each layer:
+    1 + 2(L−1) + 3 + 4(L−2) + 2(L−1) = 8(L−1)."""
+    layers = len(sizes) - 1
+    return 1 + 2 * layers + 3 + 4 * (layers - 1) + 2 * layers

@@ -414,3 +414,26 @@ def test_screenshots_of_forward_backward_and_a_small_screen(page, streamlit_serv
     assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 2, boxes
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     screenshot(page, shot_path(tmp_path, "explorer-phone.png"))
+
+
+def test_switching_to_predict_mode_keeps_the_step_and_lets_go_of_the_keys(app_page):
+    """The player is unmounted in predict mode: the server's step is the page's, and a key
+    moves the step once (predict's own shortcut), not also through a stale player."""
+    page = app_page
+    ready(page)
+    for i in range(1, 4):
+        press(page, "ArrowRight", i)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.locator('[data-testid="stSidebar"] .st-key-mode_choice').get_by_text("Predict", exact=True).click()
+    wait_for_app_run(page, timeout_ms=30_000)
+    heading = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] strong').filter(
+        has_text=re.compile(r"^Step \d+ of \d+$"))
+    expect(heading).to_have_text(f"Step 4 of {N}", timeout=30_000)
+    expect(page.locator(".nnviz-player")).to_have_count(0)
+    assert page.evaluate("() => window.nnvizPlayer") is None
+    heading.click()
+    page.keyboard.press("ArrowRight")
+    expect(heading).to_have_text(f"Step 5 of {N}", timeout=30_000)
+    wait_for_app_run(page, timeout_ms=30_000)
+    assert re.search(r"[?&]step=4(&|$)", page.url), page.url
+    assert_no_streamlit_exception(page)

@@ -196,3 +196,48 @@ def test_projection_mode_steps_with_clicker_and_arrow_keys(page, streamlit_serve
     page.wait_for_timeout(500)
     page.screenshot(path=str(shot_path(tmp_path, "projector.png")))
     assert "projector=1" in page.url and "step=9" in page.url
+
+
+def test_two_players_on_one_page_take_keys_only_when_focused(browser, tmp_path):
+    """Keys go to the player that has focus; the other stays where it is (a notebook with two
+    cells).  Neither takes keys from the page when it is not focused (no ``globalKeys``)."""
+    import json as _json
+    from nnviz import player
+    from nnviz.export.html import _plotly_js, katex_assets, script_json
+    from nnviz.export.walkthrough import walkthrough
+    css, katex_js = katex_assets()
+    data = script_json(_json.dumps(walkthrough(TRACE)))
+    page_html = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{css}</style>"
+                 f"<style>{player.text('player.css')}</style><script>{_plotly_js()}</script>"
+                 f"<script>{katex_js}</script></head><body><div id='a'></div><div id='b'></div>"
+                 f"<input id='other'><script type='application/json' id='d'>{data}</script>"
+                 f"<script type='module'>{player.text('player.js')}\n"
+                 "const wt = JSON.parse(document.getElementById('d').textContent);"
+                 "window.pa = render(document.getElementById('a'), wt, {});"
+                 "window.pb = render(document.getElementById('b'), wt, {step: 3});</script></body></html>")
+    path = tmp_path / "two.html"
+    path.write_text(page_html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.pa && window.pb && document.querySelectorAll('.main-svg').length >= 2")
+        players = page.locator(".nnviz-player")
+        players.nth(1).locator(".nnp-label").click()  # focus the second player
+        for _ in range(2):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => window.pb.current() === 5")
+        assert page.evaluate("() => window.pa.current()") == 0
+        players.nth(0).locator(".nnp-label").click()
+        page.keyboard.press("End")
+        page.wait_for_function("() => window.pa.current() === window.pa.last")
+        assert page.evaluate("() => window.pb.current()") == 5
+        page.locator("#other").click()  # a text field elsewhere: no player steps
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(200)
+        assert page.evaluate("() => [window.pa.current(), window.pb.current()]") == [N, 5]
+        # a step reports to onChange listeners (the notebook host's bridge)
+        page.evaluate("() => { window.seen = []; window.pb.onChange(i => window.seen.push(i)); window.pb.step(-1); }")
+        page.wait_for_function("() => window.seen.length === 1 && window.seen[0] === 4")
+    finally:
+        context.close()

@@ -365,6 +365,8 @@ field_values = {
     "k": st.integers(-2, 10).map(str) | nasty_text,
     "mode": st.sampled_from(["explore", "predict", "train", "EXPLORE"]) | nasty_text,
     "projector": st.sampled_from(["1", "0", "true", "False", "yes", "off", "2"]) | nasty_text,
+    "batch": st.sampled_from(["0,0;0|0,1;1", "1;1", "0,0;0|", "|", "0,0", "a;b", "1e400;0", "0;" + "1," * 8 + "1",
+                              "|".join(["0,0;0"] * 11)]) | nasty_text,
 }
 
 
@@ -384,6 +386,7 @@ def check_state(state: dict) -> None:
     assert 0 <= state["step"] <= ui_state.MAX_STEP and 0 <= state["j"] <= 7 and 0 <= state["k"] <= 7
     assert state["view"] in ("matrix", "scalar") and state["mode"] in ("explore", "predict", "train")
     assert isinstance(state["projector"], bool)
+    assert state["batch"] is None or 1 <= len(state["batch"]) <= ui_state.MAX_BATCH
     ui_state.current_config(state)
 
 

@@ -135,3 +135,13 @@ def test_no_saturation_note_for_ordinary_outputs():
     cfg = PRESETS["mazur"].config.replace(cost="cross_entropy")
     trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     assert saturation_note(trace.output, trace.y, CROSS_ENTROPY) is None
+
+
+def test_app_says_which_derivatives_the_check_could_not_resolve():
+    from apptest_support import make_app
+    from nnviz_app.state import encode_config
+    at = make_app(cfg=encode_config(scaled("mazur", 1e6, activation="relu")))
+    assert not at.exception
+    verdict = " ".join(s.value for s in at.success)
+    assert "Gradient check passed" in verdict and "FAILED" not in " ".join(e.value for e in at.error)
+    assert "own rounding error" in verdict  # the unresolvable ones are named, not failed

@@ -37,7 +37,9 @@ def heading(page):
 
 
 def idle(page) -> None:
-    wait_for_app_run(page, timeout_ms=30_000, settle_ms=30)
+    # 90 s: a new network's run builds its whole walk-through for the page's player (5 × 8:
+    # 32 figures and the update animation, ≈ 4.5 s on an idle core; far more on a loaded one)
+    wait_for_app_run(page, timeout_ms=90_000, settle_ms=30)
 
 
 def focus_body(page) -> None:
@@ -96,7 +98,9 @@ class Monkey:
 
     def view(self):
         label = self.rng.choice(["Matrix (whole layer)", "One neuron"])
-        self.page.locator(".nnviz-player .nnp-view").filter(has_text=label).click()
+        button = self.page.locator(".nnviz-player .nnp-view").filter(has_text=label)
+        if button.is_visible():  # hidden on the update animation (it has one formula)
+            button.click()
         self._count("view")
 
     def preset(self, title: str | None = None):

@@ -6,7 +6,7 @@
   every ``.html(...)`` call (``st.html``, ``st.sidebar.html`` ...) gets an argument built only
   from string literals (``+`` and ``a if c else b`` allowed) and calls of the allowlisted
   functions: ``nnviz.trace.codeview.code_html`` (a template that escapes what it inserts) and
-  ``nnviz_app.styles.page_css`` (our CSS files).  HTML and CSS live in files, so no module-level
+  ``nnviz_app.panels.page_css`` (our CSS files).  HTML and CSS live in files, so no module-level
   string constant is accepted.
 * nnviz/ never imports streamlit (it is the pure-Python layer).
 * Nothing in nnviz/, nnviz_app/ or app.py imports pickle (or marshal / shelve / dill / joblib),
@@ -25,7 +25,7 @@ NNVIZ_FILES = sorted((ROOT / "nnviz").rglob("*.py"))
 
 # Functions that build our own HTML from package files, escaping everything they insert:
 # name -> defining module.  Each is checked below (test_allowlisted_functions_insert_no_caller_markup).
-HTML_FUNCTIONS = {"code_html": "nnviz.trace.codeview", "page_css": "nnviz_app.styles"}
+HTML_FUNCTIONS = {"code_html": "nnviz.trace.codeview", "page_css": "nnviz_app.panels"}
 # The one module that may mount a custom component (st.components.v2): the player's host.
 COMPONENT_MODULES = {"nnviz_app/player_host.py"}
 UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "joblib", "cloudpickle"}
@@ -155,7 +155,7 @@ def f(user, ss):
     assert len(calls) == 8
     assert not any(_safe_html_arg(c.args[0], imports) for c in calls)
     ok = ast.parse('import streamlit as st\nfrom nnviz.trace.codeview import code_html\n'
-                   'from .styles import page_css\n'
+                   'from .panels import page_css\n'
                    'st.html("<hr>" + ("" if x else "<br>"))\nst.html(code_html("backprop", (1,)))\n'
                    'st.html(page_css(projector))\n')
     assert all(_safe_html_arg(c.args[0], _imported_functions(ok)) for c in _html_calls(ok))
@@ -166,7 +166,7 @@ def test_allowlisted_functions_insert_no_caller_markup():
     the one text it inserts (the note) and accepts only a known seed function and an int size
     (more in tests/test_codeview.py)."""
     from nnviz.trace.codeview import code_html
-    from nnviz_app.styles import STYLESHEETS, page_css
+    from nnviz_app.panels import STYLESHEETS, page_css
 
     for projector, names in STYLESHEETS.items():
         css = [(ROOT / "nnviz_app" / n).read_text(encoding="utf-8") for n in names]

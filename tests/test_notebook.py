@@ -81,7 +81,7 @@ def test_the_cell_html_is_the_walkthrough_page_in_a_sandboxed_frame(seed_player)
     p = parse(html)
     assert len(p.frames) == 1
     frame = p.frames[0]
-    assert frame["sandbox"] == "allow-scripts"  # no same-origin: the page cannot reach the notebook
+    assert frame["sandbox"] == "allow-scripts allow-downloads"  # no same-origin: it cannot reach the notebook
     assert frame["srcdoc"] == player_page(seed_player.trace)
     assert "data-nnviz-frame" in frame
     # the only markup outside the frame is the wrapper and its sizing script: no request

@@ -117,6 +117,10 @@ def test_executed_notebook_players_step_offline_with_the_traces_numbers(notebook
     check_numbers(wait_step(page, 0, f"Step {n} of {n}"), trace[n - 1], n - 1)
     first.locator("button", has_text="First").click()
     check_numbers(wait_step(page, 0, f"Step 1 of {n}"), trace[0], 0)
+    # "Save this graph" works from inside the sandboxed frame (it allows downloads)
+    with page.expect_download(timeout=15_000) as download:
+        first.get_by_text("PNG", exact=True).click()
+    assert download.value.suggested_filename.endswith(".png")
     # no player asked for anything; the only requests beside the file are nbconvert's own
     # template (its MathJax and require.js), written in the page outside the players
     assert not [r for r in requests if r[0].startswith("about:srcdoc")], requests

@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -103,9 +104,15 @@ def installed(request, tmp_path_factory):
     venv, elsewhere = base / "venv", base / "elsewhere"
     elsewhere.mkdir()
     _run([sys.executable, "-m", "venv", "--system-site-packages", venv], cwd=elsewhere)
-    editable = ["-e"] if request.param == "editable" else []
-    _run([venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "-q",
-          *editable, ROOT], cwd=elsewhere)
+    if request.param == "editable":
+        target = ["-e", ROOT]
+    else:  # a clean copy: a build/ folder left in the checkout could put stale files in the wheel
+        source = base / "source"
+        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+            "build", "dist", "*.egg-info", ".git", "__pycache__", ".hypothesis", "test-results", "assets"))
+        target = [source]
+    _run([venv / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "-q", *target],
+         cwd=elsewhere)
     return venv, elsewhere, request.param
 
 

@@ -171,7 +171,8 @@ def test_verdict_writes_a_rounded_value_with_approx():
 
 # ---- graph hover: a running sum is labelled as the sum so far ---------------------------
 def test_node_hover_labels_the_running_bias_sum_so_far_then_the_whole_batch():
-    from nnviz.draw.graph import graph_state, node_id
+    from nnviz.draw.graph import node_id
+    from nnviz.draw.state import graph_state
     cfg = config("xor", "sigmoid", "quadratic")
     batch = batch_of("xor", cfg, 2)
     net = cfg.network()
@@ -238,7 +239,7 @@ def test_saturation_note_states_where_the_sigmoid_really_rounds():
 
 
 def test_update_animation_title_sums_the_gradients_of_the_batch():
-    from nnviz.draw.figures import update_animation_figure
+    from nnviz.draw.animation import update_animation_figure
     cfg = config("xor", "sigmoid", "quadratic")
     batch = batch_of("xor", cfg, 2)
     net = cfg.network()
@@ -285,3 +286,99 @@ def test_no_sigma_prime_right_code_computes_the_right_output_error(cost):
     exec(mk.right_code.splitlines()[0], ns)  # noqa: S102 - our own one-line snippet
     want = fd_gradient(net.weights, net.biases, "sigmoid", cost, cfg.x_array, cfg.y_array)[0][-1]
     np.testing.assert_allclose(ns["delta"], want, rtol=1e-5, atol=1e-8)
+
+
+# ---- every number a one-neuron formula ends with, against numpy by hand ---------------------
+SLOPE = {"sigmoid": lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2, "tanh": lambda z: 1 - np.tanh(z) ** 2,
+         "relu": lambda z: (z > 0).astype(float)}
+
+
+def latex_number(text: str) -> float:
+    text = text.strip()
+    m = re.fullmatch(r"(-?[0-9.]+)\\times 10\^\{(-?\d+)\}", text)
+    return float(m.group(1)) * 10.0 ** int(m.group(2)) if m else float(text)
+
+
+def independent_values(cfg: Config, batch: list) -> dict:
+    """For each example e: z, a, f'(z) per layer by a forward pass written here, and
+    ∂C/∂b, ∂C/∂w by central differences (oracles.fd_gradient); then the update."""
+    from oracles import ACTIVATION
+    net = cfg.network()
+    out, sum_b, sum_w = [], None, None
+    for x, y in batch:
+        zs, acts = [None], [x]
+        for w, b in zip(net.weights, net.biases, strict=True):
+            zs.append(w @ acts[-1] + b)
+            acts.append(ACTIVATION[cfg.activation](zs[-1]))
+        nb, nw = fd_gradient(net.weights, net.biases, cfg.activation, cfg.cost, x, y)
+        sum_b = nb if sum_b is None else [s + g for s, g in zip(sum_b, nb, strict=True)]
+        sum_w = nw if sum_w is None else [s + g for s, g in zip(sum_w, nw, strict=True)]
+        out.append({"x": x, "z": zs, "a": acts, "nb": nb, "nw": nw, "sum_b": sum_b, "sum_w": sum_w})
+    m = len(batch)
+    new_w = [w - cfg.eta / m * g for w, g in zip(net.weights, sum_w, strict=True)]
+    new_b = [b - cfg.eta / m * g for b, g in zip(net.biases, sum_b, strict=True)]
+    return {"examples": out, "new_w": new_w, "new_b": new_b}
+
+
+def expected(step, ref, activation) -> float:
+    l, j, k = step.layer, step.value.shape[0] - 1, step.value.shape[1] - 1
+    e = ref["examples"][step.example] if step.example is not None else None
+    return float({
+        "input": lambda: e["x"][j, 0], "backprop": lambda: e["x"][j, 0],
+        "z": lambda: e["z"][l][j, 0], "a": lambda: e["a"][l][j, 0],
+        "sp": lambda: SLOPE[activation](e["z"][l])[j, 0],
+        "delta": lambda: e["nb"][l - 1][j, 0], "nabla_b": lambda: e["nb"][l - 1][j, 0],
+        "nabla_w": lambda: e["nw"][l - 1][j, k],
+        "sum_nabla_b": lambda: e["sum_b"][l - 1][j, 0], "sum_nabla_w": lambda: e["sum_w"][l - 1][j, k],
+        "update_w": lambda: ref["new_w"][l - 1][j, k], "update_b": lambda: ref["new_b"][l - 1][j, 0],
+    }[step.kind]())
+
+
+@pytest.mark.parametrize("m", [1, 2, 4])
+@pytest.mark.parametrize("preset,activation,cost", COMBOS)
+def test_every_scalar_formula_ends_with_the_independently_computed_value(preset, activation, cost, m):
+    cfg = config(preset, activation, cost)
+    batch = batch_of(preset, cfg, m) if m > 1 else [(cfg.x_array, cfg.y_array)]
+    trace = trace_mini_batch(cfg.network(), batch, cfg.eta)
+    ref = independent_values(cfg, batch)
+    for s in trace.steps:
+        j, k = s.value.shape[0] - 1, s.value.shape[1] - 1
+        shown = latex_number(s.latex_numbers("scalar", j=j, k=k).rsplit(" = ", 1)[1])
+        true = expected(s, ref, activation)
+        half_unit = 0.5 * 10.0 ** (np.floor(np.log10(abs(true))) - 3) if true else 0.0
+        assert abs(shown - true) <= 1.02 * half_unit + 1e-6 * abs(true) + 1e-9, (s, shown, true)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_a_note_that_the_seed_writes_sigmoid_sits_only_on_lines_that_do(activation):
+    from nnviz.trace.seed_source import SOURCES
+    cfg = config("deep", activation, "quadratic")
+    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    noted = 0
+    for s in trace.steps:
+        lines = "\n".join(SOURCES[s.code.source].splitlines()[i - 1] for i in s.code.lines)
+        if "where the seed writes sigmoid" in s.code.note:
+            noted += 1
+            assert "sigmoid" in lines, (s, lines)
+        elif "sigmoid" in lines:  # and every line that does write it says what nnviz runs
+            assert activation in s.code.note.lower() or "ReLU" in s.code.note, (s, s.code.note)
+    assert noted > 0
+
+
+def test_explorer_cost_chart_says_it_plots_the_mean_over_the_presets_examples():
+    """XOR steps through its four examples; the chart beside 'Cost on this example' plots the
+    mean over all four, and must say so.  Oracle: the mean computed here with numpy."""
+    import json
+    from apptest_support import make_app
+    at = make_app(preset="xor")
+    next(b for b in at.button if b.label.startswith("Apply update")).click().run()
+    assert not at.exception
+    fig = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    cfg = PRESETS["xor"].config
+    net = cfg.network()
+    costs = [COST["quadratic"](plain_output(net.weights, net.biases, "sigmoid", np.array(x, float)),
+                               np.array(y, float)) for x, y in PRESETS["xor"].examples]
+    series = fig["data"][0]
+    assert series["y"][0] == pytest.approx(np.mean(costs), rel=1e-12)
+    assert series["y"][0] != pytest.approx(costs[0], rel=1e-3)  # not the one example's cost
+    assert f"mean cost C over the {len(costs)} examples" in (series["name"], fig["layout"]["yaxis"]["title"]["text"])

@@ -158,6 +158,7 @@ BAD_URL = {
     "k": ["99", "0.5", ""],
     "mode": ["teach", SCRIPT, "EXPLORE"],
     "projector": ["maybe", "2", SCRIPT],
+    "batch": ["0,0", "a;b", "|".join(["0,0;0"] * 11), SCRIPT, "1e999;1", "0,0;0;1"],
 }
 URL_CASES = [(name, v) for name, vs in BAD_URL.items() for v in vs]
 

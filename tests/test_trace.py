@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from nnviz import Network, Trace, get_activation, trace_backprop
 from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
 from nnviz.trace.seed_source import BACKPROP, SOURCES, UPDATE_MINI_BATCH
-from oracles import plain_output, reference_gradient
+from oracles import plain_output, reference_gradient, steps_of_one_call
 from seed_reference import seed_method_source, seed_namespace, seed_network
 
 PROPERTY = settings(max_examples=40, deadline=None)
@@ -234,7 +234,10 @@ def test_each_step_is_what_its_seed_line_computes(activation, sizes):
         assert all(1 <= n <= len(lines) for n in step.code.lines)
         shown = normalise("\n".join(lines[n - 1] for n in step.code.lines))
         assert normalise(step.code.expr) in shown, (step, shown)
-        assert bool(step.code.note) == (activation != "sigmoid" and step.kind in ("a", "sp", "delta"))
+        # the note says what nnviz runs where the seed's line writes sigmoid (not on the hidden δ
+        # line, which multiplies by sp)
+        raw = "\n".join(lines[n - 1] for n in step.code.lines)
+        assert bool(step.code.note) == (activation != "sigmoid" and "sigmoid" in raw), (step, raw)
 
 
 def test_cross_entropy_output_line_carries_a_note_and_still_holds():
@@ -303,3 +306,12 @@ def test_hidden_delta_uses_the_old_weights(mazur):
     wrong_w1 = t.weights[0][0, 0] - cfg.eta * wrong[0, 0] * cfg.x_array[0, 0]
     assert abs(wrong_w1 - MAZUR_PUBLISHED["w1"]) > published_tolerance(MAZUR_PUBLISHED["w1"])
     assert abs(t.new_weights[0][0, 0] - MAZUR_PUBLISHED["w1"]) <= published_tolerance(MAZUR_PUBLISHED["w1"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=5), st.integers(0, 99))
+def test_number_of_steps_follows_from_the_sizes(sizes, seed):
+    """As many steps as the seed's code runs operations (counted by hand in oracles.py)."""
+    net = Network(sizes, seed=seed)
+    x, y = np.full((sizes[0], 1), 0.5), np.full((sizes[-1], 1), 0.25)
+    assert len(trace_backprop(net, x, y, 1.0)) == steps_of_one_call(sizes)

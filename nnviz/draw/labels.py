@@ -1,6 +1,6 @@
 """Labels on the network figure: where edge labels go, and the text and boxes of node labels.
 
-``_place`` puts each edge label at a spot along its edge that clears nodes, rings, other
+``place_labels`` puts each edge label at a spot along its edge that clears nodes, rings, other
 labels and edges; the figure builders in ``nnviz.draw.figures`` draw them there.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import random
 
-from nnviz.draw.layout import Theme, _Scene, _text_w
+from nnviz.draw.layout import Theme, Scene, text_width
 
 
 _TS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.45, 0.55, 0.26, 0.74, 0.36, 0.64, 0.2, 0.8)  # label spots
@@ -28,7 +28,7 @@ def _crossing(a, b, c, d) -> list:
     return [(a[0] + t * r[0], a[1] + t * r[1])] if 0 < t < 1 and 0 < u < 1 else []
 
 
-def _compact(label: str) -> str:
+def compact_label(label: str) -> str:
     """A label in less room: "∇−0.08883" rather than "∇ −0.08883", "+0.2→+0.22"."""
     return label.replace("∇ ", "∇").replace(" → ", "→")
 
@@ -51,16 +51,16 @@ def _hits(a, b, x, y, hw, hh) -> bool:
     return True
 
 
-def _box(text: str, size: float, x: float, y: float) -> tuple:
+def label_box(text: str, size: float, x: float, y: float) -> tuple:
     """(x, y, half w, half h) px of a label with a 1 px pad, centred on (x, y)."""
-    return (x, y, _text_w(text, size) / 2 + 2, (text.count("\n") + 1) * 0.66 * size + 2)
+    return (x, y, text_width(text, size) / 2 + 2, (text.count("\n") + 1) * 0.66 * size + 2)
 
 
 def _apart(p, q, gap=2) -> bool:
     return abs(p[0] - q[0]) >= p[2] + q[2] + gap or abs(p[1] - q[1]) >= p[3] + q[3] + gap
 
 
-def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid=(),
+def place_labels(sc: Scene, labels: dict, th: Theme, clear: dict | None = None, avoid=(),
            first=frozenset(), partial: bool = False) -> tuple[dict, dict]:
     """Spots for edge labels, each centred on its own edge (a reader follows the line through
     it), at the theme's size (never smaller: a crowded layer gets the compact text first).
@@ -86,11 +86,11 @@ def _place(sc: _Scene, labels: dict, th: Theme, clear: dict | None = None, avoid
         ts = _FINE if few else _TS
         result = {}
         for compact in (False, True) if few else (True,):
-            text = {e: _compact(labels[e]) if compact else labels[e] for e in segs}
+            text = {e: compact_label(labels[e]) if compact else labels[e] for e in segs}
             spots = {}  # edge -> [(penalty, box)] of the spots that clear nodes and the area
             for e, (a, b) in segs.items():
                 spots[e] = []
-                _, _, bw, bh = _box(text[e], size, 0, 0)
+                _, _, bw, bh = label_box(text[e], size, 0, 0)
                 # centred on the edge; or beside it, touching it (dearer, the more so
                 # with other edges under it: a reader should see whose label it is)
                 length = math.hypot(b[0] - a[0], b[1] - a[1])
@@ -168,26 +168,26 @@ def _search(spots: dict, budget: int = 20000) -> dict | None:
     return dict(got) if go(0) else None
 
 
-def _clearance(sc: _Scene, th: Theme, reads=(), writes=()) -> dict:
+def label_clearance(sc: Scene, th: Theme, reads=(), writes=()) -> dict:
     """Node -> the radius (px) an edge label keeps clear: its ring's, if it has one."""
     out = {n: (sc.node_px + sc.grow[0] + th.ring) / 2 + 3 for n in reads}
     out.update({n: (sc.node_px + sc.grow[1] + th.ring + 2) / 2 + 3 for n in writes})
     return out
 
 
-def _label_boxes(sc: _Scene, states, th: Theme, extras=None, lower=None) -> list:
+def label_boxes(sc: Scene, states, th: Theme, extras=None, lower=None) -> list:
     """(x, y, half w, half h) px of the labels above small nodes (none when inside) and of
     the step values under nodes (``extras``: node -> lines, ``GraphState.extras``; moved
     down by ``lower(sc, node, th)`` px)."""
     out = [] if sc.inside else [
         (*sc.pos[s.node][:1], sc.pos[s.node][1] + sc.label_dy + 0.65 * th.label,
-         _text_w(_text(sc, s), th.label) / 2 + 2, 0.65 * th.label) for s in states]
+         text_width(node_label_text(sc, s), th.label) / 2 + 2, 0.65 * th.label) for s in states]
     for n, lines in (extras or {}).items():
         hh = 0.65 * th.label * len(lines)
         out.append((sc.pos[n][0], sc.pos[n][1] - sc.label_dy - hh - (lower(sc, n, th) if lower else 0),
-                    _text_w("\n".join(lines), th.label) / 2 + 2, hh))
+                    text_width("\n".join(lines), th.label) / 2 + 2, hh))
     return out
 
 
-def _text(sc: _Scene, s) -> str:  # "z=+1.16" on two lines inside a node
+def node_label_text(sc: Scene, s) -> str:  # "z=+1.16" on two lines inside a node
     return s.label.replace("=", "<br>", 1) if sc.inside else s.label

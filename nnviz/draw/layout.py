@@ -1,7 +1,7 @@
 """Pixel-aware layout of the network figure: themes, the screens, text widths, title wrapping,
 geometry.
 
-``_scene`` lays one network out at one figure size (node positions and sizes, edge widths,
+``make_scene`` lays one network out at one figure size (node positions and sizes, edge widths,
 axis ranges and margins), in px: one data unit is one pixel, x from the plot area's left
 edge, y up from its bottom edge.  ``nnviz.draw.figures`` and ``nnviz.draw.labels`` work in
 these px.  Node positions do not depend on the step: stepping never moves the network.
@@ -49,13 +49,13 @@ def screen_figure_size(screen: str) -> tuple[str, int, int]:
     return SCREENS[screen]
 
 
-def _theme(name: str) -> Theme:
+def get_theme(name: str) -> Theme:
     if name in THEMES:
         return THEMES[name]
     raise ValueError(f"Unknown theme {name!r}; choose one of: {', '.join(THEMES)}.")
 
 
-def _text_w(text: str, size: float) -> float:
+def text_width(text: str, size: float) -> float:
     """Width (px) of the widest line of sans-serif text at ``size`` px, by DejaVu Sans's
     advances (wider than Arial's: a layout that fits this fits either)."""
     em = {".": 0.318, ",": 0.318, ":": 0.337, " ": 0.318, "+": 0.838, "−": 0.838, "=": 0.838,
@@ -67,13 +67,13 @@ def _text_w(text: str, size: float) -> float:
     return max(size * sum(em.get(c, 0.636 if c.isdigit() else 0.62) for c in line) for line in lines)
 
 
-def _wrap(title: str, th: Theme, width) -> tuple[str, int]:
+def wrap_title(title: str, th: Theme, width) -> tuple[str, int]:
     """The title broken (at " · ", ", " or "  ") into lines that fit ``width``; (text, lines)."""
     room = 0.99 * int(width or th.size[0]) - 10
     words = re.split(r"(?<=· )|(?<=, )|(?<=  )", title)
     lines = [""]
     for w in words:
-        if lines[-1] and _text_w(lines[-1] + w.rstrip(), th.title) > room:
+        if lines[-1] and text_width(lines[-1] + w.rstrip(), th.title) > room:
             lines.append("")
         lines[-1] += w
     return "<br>".join(x.strip() for x in lines), len(lines)
@@ -84,8 +84,8 @@ def _wrap(title: str, th: Theme, width) -> tuple[str, int]:
 # write) in px; whether node labels fit ``inside`` nodes (else ``label_dy`` px above them);
 # edge widths and opacity; axis ranges; px per data unit (sx, sy: 1); figure width, height
 # and margins; whether the targets go under the output nodes (a narrow figure).
-_Scene = namedtuple("_Scene", "pos spread node_px grow inside label_dy edge_px edge_alpha "
-                              "xr yr sx sy width height margin target_below")
+Scene = namedtuple("Scene", "pos spread node_px grow inside label_dy edge_px edge_alpha "
+                             "xr yr sx sy width height margin target_below")
 
 
 def _columns(sizes, left: float, right: float, least: float) -> list[float]:
@@ -99,7 +99,7 @@ def _columns(sizes, left: float, right: float, least: float) -> list[float]:
     return xs
 
 
-def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
+def make_scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> Scene:
     sizes, g = trace.sizes, network_graph(trace.sizes)
     rows = max(sizes)
     vals = [s.value for s in trace.steps if s.kind in ("input", "z", "a", "delta", "update_b")]
@@ -109,7 +109,7 @@ def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
     margin = {"l": 4, "r": 4, "t": 18 + int(1.3 * th.title + 1.5 * th.label) + top_px,
               "b": 8 + bottom_px}
     plot_w, plot_h = w - margin["l"] - margin["r"], h - margin["t"] - margin["b"]
-    lab_h, lab_w = 1.3 * th.label, _text_w("z=" + longest, th.label)
+    lab_h, lab_w = 1.3 * th.label, text_width("z=" + longest, th.label)
     # labels inside nodes only while the nodes stay small beside the gaps between layers
     node = min(th.node, 0.16 * plot_w, 0.8 * plot_h / rows)
     inside = lab_w + 10 <= node and 2.6 * lab_h + 8 <= node
@@ -127,17 +127,17 @@ def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
     shift = max(math.ceil(outer(node)) + 2 - margin["l"], 0)
     margin["l"] += shift
     plot_w -= shift
-    pad_l = max(0, (0 if inside else lab_w / 2 + 2) - margin["l"], _text_w(longest, th.label) / 2 - margin["l"])
-    target = _text_w("y8 = " + max(map(fmt, np.ravel(trace.y)), key=len), th.label)
+    pad_l = max(0, (0 if inside else lab_w / 2 + 2) - margin["l"], text_width(longest, th.label) / 2 - margin["l"])
+    target = text_width("y8 = " + max(map(fmt, np.ravel(trace.y)), key=len), th.label)
     # the output column's texts: its value above, its target (beside or under) and the
     # values a step reads or writes under it ("∇b=−0.1167")
     L = len(sizes) - 1
     out_vals = [v for s in trace.steps if s.layer == L and s.kind in ("z", "a", "delta")
                 for v in np.ravel(s.value)] + list(np.ravel(trace.biases[-1]))
-    under_w = max([_text_w("∇b=" + signed(v), th.label) for v in out_vals]
+    under_w = max([text_width("∇b=" + signed(v), th.label) for v in out_vals]
                   + ([target] if below else []))
     pad_r = max(outer(node), under_w / 2 + 2, 0 if below else 0.64 * node + 4 + target) + 4
-    least = node + 0.8 * _text_w("∇ −0.000000", th.label)
+    least = node + 0.8 * text_width("∇ −0.000000", th.label)
     cols = _columns(sizes, pad_l, plot_w - pad_r, least)
     step_y = (plot_h - top - bottom) / (rows - 1) if rows > 1 else 0
     mid = bottom + (plot_h - top - bottom) / 2
@@ -150,7 +150,7 @@ def _scene(trace, th: Theme, width, height, bottom_px=0, top_px=0) -> _Scene:
         spread[(u, v)] = tuple(a + t * (b - a) for a, b in zip(pos[u], pos[v]))
     dense = max(a * b for a, b in zip(sizes, sizes[1:]))
     edge_px = (th.edge[0], th.edge[0] + (th.edge[1] - th.edge[0]) * min(1.0, 3.5 / dense ** 0.5))
-    return _Scene(MappingProxyType(pos), MappingProxyType(spread), node, grows(node), inside,
+    return Scene(MappingProxyType(pos), MappingProxyType(spread), node, grows(node), inside,
                   outer(node), edge_px, 1.0 if dense <= 16 else 0.65,
                   (0.0, float(plot_w)), (0.0, float(plot_h)), 1.0, 1.0, w, h,
                   MappingProxyType(margin), below)

@@ -98,7 +98,7 @@ def walkthrough_html(trace: Trace, title: str = DEFAULT_TITLE, theme: str = "lig
     or inside the JSON; formulas are typeset in the page by the inlined KaTeX.
     """
     css, katex_js = katex_assets()
-    data = walkthrough(trace, theme=theme, title=title)
+    data = walkthrough(trace, theme=theme, title=title, phone=False)  # the file stays under 6 MB
     return _template().render(
         csp=CSP, title=title, meta=data["meta"],
         body_class="projector" if theme == "projector" else "light",

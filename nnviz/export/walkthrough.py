@@ -3,9 +3,11 @@
 ``walkthrough(trace, theme=..., width=...)`` holds everything the client-side player
 (``nnviz/player/player.js``) draws, so stepping needs no server:
 
-* ``steps[i]``: ``figure`` (plotly JSON of ``step_figure``), ``heading``, ``phase``,
-  ``explanation``, ``code`` (the seed's source as HTML with the running lines marked,
-  from ``nnviz.trace.codeview``), ``tex`` (symbolic: ``{"matrix", "scalar"}``) and
+* ``steps[i]``: ``figure`` (plotly JSON of ``step_figure``; light theme: also
+  ``figure_phone``, laid out for a phone), ``heading``, ``phase``,
+  ``explanation``, ``code`` (an index into the top-level ``code`` list: the seed's source
+  as HTML with the running lines marked, from ``nnviz.trace.codeview``, each distinct panel
+  once, its ``<style>`` moved to the top-level ``code_css``, also once), ``tex`` (symbolic: ``{"matrix", "scalar"}``) and
   ``numbers`` (``{"matrix": str, "scalar": [[str per k] per j]}``: the one-neuron
   formula for neuron j of the step's layer and input k of the layer before; k has one
   entry except for weight steps), ``neurons`` ``{"j": n_j, "k": n_k}``;
@@ -17,10 +19,13 @@ Every number comes from the trace, formatted by ``nnviz.trace.numfmt.fmt``.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 
-from nnviz.draw.figures import step_figure, update_animation_figure
+from nnviz.draw.animation import update_animation_figure
+from nnviz.draw.figures import step_figure
+from nnviz.draw.layout import SCREENS
 from nnviz.trace.codeview import code_html
 from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import Step, Trace
@@ -31,8 +36,13 @@ VERSION = 1
 DEFAULT_TITLE = "nnviz — one backprop call, step by step"
 PHASE_NAMES = {"forward": "Forward", "backward": "Backward", "update": "Update"}
 VIEWS = ("matrix", "scalar")
-# the graph is laid out in px for the width it gets (desktop column / projector column)
-FIG_WIDTH = {"light": 660, "projector": 560}
+# the graph is laid out in px for the space it gets (nnviz.draw.layout.SCREENS): the desktop
+# column, the projector's column (over half of 1024 × 768) and, for the light theme, a phone
+# (the player draws "figure_phone" in a page narrower than PHONE_PX)
+SCREEN = {"light": "desktop", "projector": "projected"}
+FIG_WIDTH = {theme: SCREENS[screen][1] for theme, screen in SCREEN.items()}
+PHONE_PX = 640
+PHONE = SCREENS["phone"]  # (theme, width, height)
 CODE_PX = {"light": 13, "projector": 20}
 
 UPDATE_TEX = (r"w^{l} \leftarrow w^{l} - \frac{\eta}{m} \sum_x \frac{\partial C_x}{\partial w^{l}},"
@@ -44,6 +54,18 @@ UPDATE_TEXT = ("Gradient descent moves every weight and bias against its gradien
 
 def _figure_json(fig) -> dict:
     return json.loads(fig.to_json())
+
+
+_STYLE = re.compile(r"\s*<style>(.*?)</style>", re.S)
+
+
+def _panel(html: str, styles: dict) -> str:
+    """A code panel without its leading <style> (collected into ``styles``, once each)."""
+    m = _STYLE.match(html)
+    if not m:
+        return html
+    styles.setdefault(m.group(1), len(styles))
+    return html[m.end():]
 
 
 def neuron_counts(step: Step, sizes: list[int]) -> dict:
@@ -64,9 +86,9 @@ def describe(trace: Trace) -> str:
 
 
 def step_entry(trace: Trace, i: int, *, theme: str, width: int, height: int | None, sig: int,
-               code: dict) -> dict:
+               code: dict, styles: dict, phone: bool = False) -> dict:
     """Step ``i`` of ``trace`` as the player draws it (see module doc); ``code`` maps each
-    code panel's HTML to its index (new panels are added)."""
+    code panel's HTML to its index and ``styles`` each panel style (new ones are added)."""
     s, n = trace[i], len(trace)
     # "phase_name" and "label" are words the player shows (a notebook host may translate them)
     counts = neuron_counts(s, trace.sizes)
@@ -76,31 +98,42 @@ def step_entry(trace: Trace, i: int, *, theme: str, width: int, height: int | No
         "kind": s.kind, "layer": s.layer, "heading": rest or s.title,
         "label": f"Step {i + 1} of {n}", "explanation": s.explanation,
         "figure": _figure_json(step_figure(trace, i, theme=theme, width=width, height=height)),
+        **({"figure_phone": _figure_json(step_figure(trace, i, theme="phone", width=PHONE[1],
+                                                     height=PHONE[2]))} if phone else {}),
         "tex": {v: s.latex(v) for v in VIEWS},
         "numbers": {"matrix": s.latex_numbers("matrix", sig=sig),
                     "scalar": [[s.latex_numbers("scalar", j, k, sig=sig) for k in range(counts["k"])]
                                for j in range(counts["j"])]},
         "neurons": counts,
-        "code": code.setdefault(code_html(s.code.source, s.code.lines, s.code.note,
-                                          CODE_PX.get(theme, 13)), len(code)),
+        "code": code.setdefault(_panel(code_html(s.code.source, s.code.lines, s.code.note,
+                                                 CODE_PX.get(theme, 13)), styles), len(code)),
     }
 
 
 def walkthrough(trace: Trace, *, theme: str = "light", width: int | None = None,
-                height: int | None = None, title: str = DEFAULT_TITLE, sig: int = 4) -> dict:
+                height: int | None = None, title: str = DEFAULT_TITLE, sig: int = 4,
+                phone: bool | None = None) -> dict:
     """The whole call as a JSON-ready dict (see module doc); ``width``/``height`` (px) are the
-    graph's size (default: the theme's column width)."""
-    width = width or FIG_WIDTH.get(theme, FIG_WIDTH["light"])
+    graph's size (default: the theme's screen in layout.SCREENS).  ``phone``: also every
+    figure laid out for a phone (default: in the light theme; ~5 % more bytes)."""
+    phone = theme == "light" if phone is None else phone
+    _, w, h = SCREENS[SCREEN.get(theme, "desktop")]
+    width, height = width or w, height or (h if not width else None)
     code: dict[str, int] = {}
-    steps = [step_entry(trace, i, theme=theme, width=width, height=height, sig=sig, code=code)
+    styles: dict[str, int] = {}
+    steps = [step_entry(trace, i, theme=theme, width=width, height=height, sig=sig, code=code,
+                        styles=styles, phone=phone)
              for i in range(len(trace))]
     return {
         "format": FORMAT, "version": VERSION, "title": title, "meta": describe(trace),
         "theme": theme, "sizes": list(trace.sizes), "views": list(VIEWS),
-        "steps": steps, "code": list(code),
+        "steps": steps, "code": list(code), "code_css": list(styles),
         "update": {
             "label": "Update animation", "heading": "The update, animated: press ▶ Play",
             "phase": "update", "phase_name": PHASE_NAMES["update"],
             "figure": _figure_json(update_animation_figure(trace, theme=theme, width=width, height=height)),
+            **({"figure_phone": _figure_json(update_animation_figure(trace, theme="phone", width=PHONE[1],
+                                                                     height=PHONE[2]))}
+               if phone else {}),
             "tex": UPDATE_TEX, "explanation": UPDATE_TEXT, "rows": update_rows(trace)},
     }

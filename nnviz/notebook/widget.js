@@ -6,7 +6,7 @@ const MAX_PX = 2400;
 
 function render({ model, el }) {
   const frame = document.createElement("iframe");
-  frame.setAttribute("sandbox", "allow-scripts");
+  frame.setAttribute("sandbox", "allow-scripts allow-downloads");  // downloads: "Save this graph"
   frame.setAttribute("title", model.get("title"));
   frame.style.cssText = "display:block;width:100%;max-width:1200px;border:1px solid #ddd;" +
                         "border-radius:4px;background:#fff";

@@ -79,6 +79,7 @@ export function render(el, wt, options = {}) {
   const side = h("div", {class: "nnp-side"}, viewBox, sym, num, expl, code, table);
   save.hidden = options.saveImages === false || !!options.projector;
   root.append(head, h("div", {class: "nnp-cols"}, h("div", {class: "nnp-left"}, fig, save), side));
+  if (wt.code_css && wt.code_css.length) root.prepend(h("style", {text: wt.code_css.join("\n")}));  // the code panel's own CSS
   el.append(root);
 
   // ---- drawing ----------------------------------------------------------------------
@@ -103,7 +104,17 @@ export function render(el, wt, options = {}) {
     select.value = String(value);
   }
 
-  function figureFor(i) { return i === last ? wt.update.figure : steps[i].figure; }
+  // a page narrower than 640 px draws the figure laid out for a phone, where there is one
+  const narrow = () => root.clientWidth > 0 && root.clientWidth < 640;
+  function figureFor(i) {
+    const s = i === last ? wt.update : steps[i];
+    return narrow() && s.figure_phone ? s.figure_phone : s.figure;
+  }
+  let wasNarrow = null;
+  const onResize = () => {  // a phone turned sideways: the other layout
+    if (narrow() !== wasNarrow && cur >= 0) { wasNarrow = narrow(); shownFig = -1; draw(cur); }
+  };
+  window.addEventListener("resize", onResize);
 
   function draw(i) {
     const s = i === last ? wt.update : steps[i];
@@ -119,6 +130,7 @@ export function render(el, wt, options = {}) {
     scrub.setAttribute("aria-valuetext", s.label);
     if (shownFig !== i) {
       const f = figureFor(i);
+      wasNarrow = narrow();
       shownFig = i;
       fig.setAttribute("aria-label", s.title || s.heading);
       root.dataset.drawn = "";
@@ -262,6 +274,7 @@ export function render(el, wt, options = {}) {
     destroy() {
       if (frame) cancelAnimationFrame(frame);
       document.removeEventListener("keydown", onDocKey);
+      window.removeEventListener("resize", onResize);
       try { Plotly.purge(fig); } catch (e) { /* already gone */ }
       el.textContent = "";
     },

@@ -1,5 +1,5 @@
 // The player in the Streamlit app (a custom component v2, no iframe): nnviz_app/player_host.py.
-// data = {id, wt (the walk-through), step, view, j, k,
+// data = {id, wt (the walk-through, or null once the page said it holds that id), step, view, j, k,
 //         projector, assets: {base, v}}.  plotly.js, KaTeX and player.js come once per page
 // from the app's static files (cached by the browser).  A step sends nothing to the server:
 // the page keeps ?step= (and view, j, k) in the address itself, and the server reads them
@@ -34,12 +34,23 @@ function syncAddress(i, info) {
   if (u.href !== location.href) history.replaceState(history.state, "", u.href);
 }
 
+// Walk-throughs this page holds, by id (kept across remounts, e.g. predict mode and back).
+const held = new Map();
+
 export default function (component) {
-  const {parentElement, data} = component;
+  const {parentElement, data, setStateValue} = component;
   const root = parentElement.querySelector(".nnviz-host");
   const host = root.__nnviz || (root.__nnviz = {});
   const base = assetsBase(data.assets.base), v = "?v=" + data.assets.v;
-  host.wt = data.wt;
+  if (data.wt) {
+    held.clear();  // one at a time: the current network's
+    held.set(data.id, data.wt);
+    setStateValue("have", data.id);  // later runs send the id only
+  } else if (!held.has(data.id)) {
+    setStateValue("have", "");  // not here (a new page): the next run sends it
+    return;
+  }
+  host.wt = held.get(data.id);
   const ready = Promise.all([
     load("link", base + "katex/katex.min.css" + v), load("link", base + "player.css" + v),
     load("script", base + "plotly.min.js" + v), load("script", base + "katex/katex.min.js" + v),
@@ -59,4 +70,13 @@ export default function (component) {
       host.player.go(data.step);
     }
   }).catch(e => { root.textContent = "The step-by-step player could not start: " + e.message; });
+  // Unmounted (e.g. predict mode): let go of the keys and the address.  Streamlit may also
+  // call this between two runs that keep the element: then the player stays.
+  return () => setTimeout(() => {
+    if (root.isConnected || !host.player) return;
+    host.player.destroy();
+    if (window.nnvizPlayer === host.player) window.nnvizPlayer = null;
+    host.player = null;
+    host.id = null;
+  }, 0);
 }

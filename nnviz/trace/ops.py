@@ -88,7 +88,6 @@ OPS: dict[str, Op] = {op.name: op for op in (
         entry="δ^{l}_{s}", entry_latex="\\delta^{{{l}}}_{{{s}}}", entry_words="the error δ of neuron {J} in layer {l}",
         rhs="(Σ_i w^{lp}_i{J} · δ^{lp}_i) · {P}(z^{l}_{J})",
         hint=" (sum over the neurons i of layer {lp}; note the index order: column {J} of w^{lp})",
-        uses_activation=True,
         shapes=(("(w{lps})ᵀ", "(w^{{{lp}}})^T", "w^{lp}ᵀ"), "·", ("δ{lps}", r"\delta^{{{lp}}}", "delta^{lp}"), "⊙",
                 ("{P}(z{ls})", "{PL}(z^{{{l}}})", "sp^{l}"), "→", ("δ{ls}", r"\delta^{{{l}}}", "=")),
         why="""Why the transpose: w{lps} [w^{lp}] has one row per neuron of layer {lp} and one
