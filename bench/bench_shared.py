@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import plotly.io as pio  # noqa: E402
 
-from nnviz.draw.figures import step_figure, update_animation_figure  # noqa: E402
+from nnviz.draw.animation import update_animation_figure  # noqa: E402
+from nnviz.draw.figures import step_figure  # noqa: E402
 from nnviz.draw.frozen import FrozenFigure  # noqa: E402
 from nnviz.engine.config import random_config  # noqa: E402
 from nnviz.engine.presets import PRESETS  # noqa: E402

@@ -10,7 +10,7 @@ the call, repeated, for the seed 3-2-1 preset and the largest allowed network (5
 8 neurons).  The plotly JSON that ``st.plotly_chart`` then sends is timed on its own.
 
 Also timed, to size the fixes in the same run: the same step with plotly's property
-validation switched back on (``nnviz.draw.figures.VALIDATE = True``: the figure as it was
+validation switched back on (``nnviz.draw.marks.VALIDATE = True``: the figure as it was
 built before), with a check that both give the same figure JSON for every step; what a
 ``st.cache_data`` hit on a figure costs (pickle round trip: unpickling re-validates the
 whole figure); and one full ``gc.collect()`` with the app's modules imported (what
@@ -33,11 +33,11 @@ from common import big_config, fmt_load, loadavg, pct  # noqa: E402
 
 import plotly.io as pio  # noqa: E402
 
-from nnviz.draw import figures  # noqa: E402
+from nnviz.draw import animation, marks  # noqa: E402
 from nnviz.trace.codeview import code_html  # noqa: E402
 from nnviz.engine.config import Config  # noqa: E402
 from nnviz.draw.figures import step_figure  # noqa: E402
-from nnviz.draw.graph import graph_state  # noqa: E402
+from nnviz.draw.state import graph_state  # noqa: E402
 from nnviz.engine.presets import PRESETS  # noqa: E402
 from nnviz.trace.record import trace_backprop  # noqa: E402
 
@@ -91,18 +91,18 @@ def summary(rows: list[dict]) -> dict:
 def same_json(cfg, n_steps: int) -> bool:
     """The unvalidated figures equal the validated ones (as parsed JSON), every step."""
     tr = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
-    old = figures.VALIDATE
+    old = marks.VALIDATE
     try:
         got = []
         for v in (False, True):
-            figures.VALIDATE = v
+            marks.VALIDATE = v
             got.append([json.loads(pio.to_json(step_figure(tr, i, width=FIG_WIDTH), validate=False))
                         for i in range(n_steps)]
-                       + [json.loads(pio.to_json(figures.update_animation_figure(tr, width=FIG_WIDTH),
+                       + [json.loads(pio.to_json(animation.update_animation_figure(tr, width=FIG_WIDTH),
                                                  validate=False))])
         return got[0] == got[1]
     finally:
-        figures.VALIDATE = old
+        marks.VALIDATE = old
 
 
 def run(seconds: float = 20.0) -> dict:
@@ -115,11 +115,11 @@ def run(seconds: float = 20.0) -> dict:
         n = len(trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta))
         res[name] = summary(sample(js, n, share))
         res[name]["steps"] = n
-        figures.VALIDATE = True
+        marks.VALIDATE = True
         try:
             res[name]["validated"] = summary(sample(js, n, share, min_sweeps=1))
         finally:
-            figures.VALIDATE = False
+            marks.VALIDATE = False
         res[name]["same_json"] = same_json(cfg, n)
     res["fixes"] = fix_costs(nets)
     res["load_after"] = loadavg()

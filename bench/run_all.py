@@ -432,8 +432,8 @@ def analysis(results: dict) -> str:
             "**Fixed, server side** (profiled with cProfile and pyinstrument on `step_figure`, and with "
             "py-spy on `streamlit run` while Chromium stepped):",
             "",
-            f"1. *plotly's per-property validation* was two thirds of building a figure. `nnviz/draw/figures.py` "
-            f"builds figures with `_validate=False` (`figures.VALIDATE = True` restores it) and writes the RdBu "
+            f"1. *plotly's per-property validation* was two thirds of building a figure. `nnviz/draw/` "
+            f"builds figures with `_validate=False` (`marks.VALIDATE = True` restores it) and writes the RdBu "
             f"colour scale out as the validator would (plotly.js has its own, different \"RdBu\"). This run: "
             f"seed step CPU p95 {seed['validated']['cpu']['p95']:.1f} → {seed['cpu']['p95']:.1f} ms, 5×8 "
             f"{big['validated']['cpu']['p95']:.1f} → {big['cpu']['p95']:.1f} ms; figure JSON identical for "

@@ -11,7 +11,8 @@ neuron k of layer l-1 to neuron j of layer l; vectors are columns, shape (n, 1).
 from nnviz.engine.config import Config, ConfigError
 from nnviz.engine.functions import ACTIVATIONS, COSTS, Activation, Cost, get_activation, get_cost
 from nnviz.engine.gradcheck import GradCheck, gradient_check
-from nnviz.engine.network import Network, forward_backward
+from nnviz.engine.network import Network
+from nnviz.engine.passes import forward_backward
 from nnviz.engine.presets import PRESETS, Preset, load_preset
 from nnviz.trace.minibatch import trace_mini_batch
 from nnviz.trace.record import Step, Trace, trace_backprop

@@ -11,7 +11,9 @@ import streamlit as st
 
 from nnviz.engine.config import ConfigError
 from nnviz.engine.functions import get_cost, saturation_note
-from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.draw.animation import update_animation_figure
+from nnviz.draw.cost_curve import loss_figure
+from nnviz.draw.figures import step_figure
 from nnviz.draw.frozen import FrozenFigure
 from nnviz.draw.layout import SCREENS
 from nnviz.engine.presets import PRESETS

@@ -12,7 +12,8 @@ import streamlit as st
 from nnviz.engine.config import Config
 from nnviz.trace.explain import weight_names
 from nnviz.engine.gradcheck import ATOL, MAX_H, MIN_H, RTOL, gradient_check
-from nnviz.lessons.mistakes import MISTAKES, conventions, mistake_label
+from nnviz.lessons.conventions import conventions
+from nnviz.lessons.mistakes import MISTAKES, mistake_label
 from nnviz.trace.numfmt import bmatrix, fmt
 from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
 from nnviz.trace.record import Trace

@@ -257,7 +257,8 @@ class AppMachine(RuleBasedStateMachine):
     @invariant()
     def alive(self):
         if self.at is not None:
-            assert self.at.session_state["ui"]["mode"] in ("explore", "predict", "train")
+            mode = self.at.session_state["ui"]["mode"]
+            assert not ui_state.from_query({"mode": mode})[1], mode  # a mode of the state table
 
 
 def long_run(actions: int, out: Path) -> None:

@@ -10,9 +10,12 @@ import re
 import pytest
 
 from nnviz.draw import layout as figure_layout
-from nnviz.draw import figures
+from nnviz.draw import animation, marks
 from nnviz.engine.config import random_config
-from nnviz.draw.figures import loss_figure, step_figure, update_animation_figure
+from nnviz.draw.animation import update_animation_figure
+from nnviz.draw.cost_curve import loss_figure
+from nnviz.draw.figures import step_figure
+from nnviz.draw.state import graph_state
 from nnviz.trace.numfmt import fmt
 from nnviz.engine.presets import PRESETS, load_preset
 from nnviz.trace.record import trace_backprop
@@ -174,8 +177,8 @@ def test_big_network_drops_edge_labels_but_keeps_hover(big):
         hover = [t for t in fig.data if t.name == "edge hover"][0]
         assert len(hover.hovertext) == 256
         assert len(_edge_labels(fig.layout.annotations)) < 256
-        assert [a.text for a in fig.layout.annotations if a.name == "note"] == [figures.HINT]
-        st = figures.graph_state(big, i)
+        assert [a.text for a in fig.layout.annotations if a.name == "note"] == [marks.HINT]
+        st = graph_state(big, i)
         own = {(v[1], v[2], u[2]) for u, v in st.reads_edges | st.writes_edges}
         if own:  # the step's own edges are labelled first: some show
             assert own & set(_edge_labels(fig.layout.annotations))
@@ -254,7 +257,7 @@ def test_png_export_without_network(seed, tmp_path):
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
-    assert figures.THEMES["projector"].label >= 18
+    assert figure_layout.THEMES["projector"].label >= 18
 
 
 # ---- the app's screens: desktop column, projector, phone (layout.SCREENS) -------------
@@ -282,9 +285,9 @@ def test_labels_of_the_edges_a_step_reads_or_writes(name, screen):
         fig = step_figure(t, i, theme=theme, width=width, height=height)
         _check_labels(t, i, fig)
         assert not any(a.name == "note" for a in fig.layout.annotations)
-        assert all(a.font.size == figures.THEMES[theme].label >= SMALLEST[theme]
+        assert all(a.font.size == figure_layout.THEMES[theme].label >= SMALLEST[theme]
                    for a in fig.layout.annotations if (a.name or "").startswith("edge:"))
-        st = figures.graph_state(t, i)
+        st = graph_state(t, i)
         for u, v in st.reads_edges | st.writes_edges:
             if (v[1], u[2], v[2]) not in _shown(fig):
                 missing.append((i, v[1], v[2], u[2]))
@@ -307,7 +310,7 @@ def test_larger_presets_label_what_fits_with_a_hint(name, screen):
     for i in range(0, len(t), 3):
         fig = step_figure(t, i, theme=theme, width=width, height=height)
         _check_labels(t, i, fig)
-        shown, st = _shown(fig), figures.graph_state(t, i)
+        shown, st = _shown(fig), graph_state(t, i)
         own = {(v[1], u[2], v[2]) for u, v in st.reads_edges | st.writes_edges}
         assert not own or own & shown
         hint = any(a.name == "note" for a in fig.layout.annotations)
@@ -346,7 +349,7 @@ def test_title_and_buttons_fit_the_width(seed, theme, width):
         assert title.x * width + text_w(title.text, title.font.size) <= width - 4, title.text
     m = fig.layout.margin
     plot_w = width - m.l - m.r
-    left, right = [sum(text_w(b.label, menu.font.size) + figures.BUTTON_PAD for b in menu.buttons)
+    left, right = [sum(text_w(b.label, menu.font.size) + animation.BUTTON_PAD for b in menu.buttons)
                    + menu.pad.r for menu in fig.layout.updatemenus]
     assert left + right <= plot_w + m.r  # Play/Pause and the speeds side by side
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]

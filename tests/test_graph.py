@@ -1,12 +1,12 @@
-"""nnviz.draw.graph: the layered graph, and what each node and edge shows at each step."""
+"""nnviz.draw.graph and nnviz.draw.state: the layered graph, and what each node and edge shows at each step."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from nnviz.engine.config import random_config
-from nnviz.draw.graph import (graph_state, items_of, network_graph, node_id, signed,
-                         update_state)
+from nnviz.draw.graph import items_of, network_graph, node_id, signed
+from nnviz.draw.state import graph_state, update_state
 from nnviz.trace.numfmt import fmt
 from nnviz.engine.presets import PRESETS, load_preset
 from nnviz.trace.record import trace_backprop

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import wait_for_app_run
 from graph_measure import APP_GRAPH, SCREENS, app_rows, bare_page, draw
-from nnviz.draw.figures import update_animation_figure
+from nnviz.draw.animation import update_animation_figure
 from nnviz.draw.layout import screen_figure_size
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop

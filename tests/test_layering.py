@@ -24,13 +24,6 @@ RANK = {"nnviz.engine": 0, "nnviz.trace": 1, "nnviz.draw": 2, "nnviz.lessons": 3
 # ``nnviz`` itself (its __init__ re-exports the engine and the trace for users): rank of the trace.
 PACKAGE_FACADE = {"nnviz": 1}
 MAX_MODULES, MAX_LINES = 12, 300
-# Over the limits today while another engineer rewrites them (strict: a fix shows as XPASS).
-OVER_300_LINES_IN_REWRITE = {
-    "nnviz.draw.figures": "382 lines: figures.py is being reworked by the 'graph' engineer (larger networks)",
-    "nnviz.draw.graph": "338 lines: graph.py is being reworked by the 'graph' engineer (larger networks)",
-    "nnviz.engine.network": "339 lines: network.py is being extended by the 'engine' engineer (mini-batch)",
-    "nnviz.lessons.mistakes": "304 lines since 5578c6c (the mistakes' words per activation): for its author to split",
-}
 # Deferred imports allowed across rooms, inside a function only: (importer, imported) -> why.
 DEFERRED_HOOKS = {("nnviz.trace.record", "nnviz.notebook"):
                   "Trace._repr_html_: a notebook shows a trace as its player, imported only when one asks"}
@@ -129,10 +122,7 @@ def test_no_folder_has_more_than_12_modules():
     assert counts and not {f: n for f, n in counts.items() if n > MAX_MODULES}, counts
 
 
-@pytest.mark.parametrize("name, path", [
-    pytest.param(n, p, marks=pytest.mark.xfail(n in OVER_300_LINES_IN_REWRITE, strict=True,
-                                               reason=OVER_300_LINES_IN_REWRITE.get(n, "")))
-    for n, p in MODULES], ids=IDS)
+@pytest.mark.parametrize("name, path", MODULES, ids=IDS)
 def test_no_module_over_300_lines(name, path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines (at most {MAX_LINES})"

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from cli_support import assert_one_line_error, run_main
 from nnviz import Network, Trace, trace_backprop, trace_mini_batch
 from nnviz.draw.figures import step_figure
-from nnviz.draw.graph import graph_state, node_id, signed
+from nnviz.draw.graph import node_id, signed
+from nnviz.draw.state import graph_state
 from nnviz.engine.presets import PRESETS
 from nnviz.export.files import load_trace, trace_json
 from nnviz.trace.explain import explain_markdown

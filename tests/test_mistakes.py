@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from nnviz.engine.config import random_config
 from nnviz.engine.functions import SIGMOID
-from nnviz.lessons.mistakes import (CONVENTIONS, MISTAKES, Mistake, all_mistakes, no_sigma_prime,
-                            show_mistake, stale_weights, wrong_transpose)
+from nnviz.lessons.conventions import CONVENTIONS
+from nnviz.lessons.mistake import Mistake
+from nnviz.lessons.mistakes import (MISTAKES, all_mistakes, no_sigma_prime, show_mistake, stale_weights,
+                                    wrong_transpose)
 from nnviz.engine.presets import PRESETS
 from oracles import reference_gradient
 

@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nnviz.engine.network
+import nnviz.engine.passes
 from nnviz import Network, get_activation
 from seed_reference import seed_namespace, seed_network
 
@@ -121,7 +122,7 @@ def test_batch_update_equals_per_example_sum(sizes, s, m, act):
 
 def test_update_mini_batch_uses_one_matrix_pass_per_batch(monkeypatch):
     calls = []
-    real = nnviz.engine.network.forward_backward
+    real = nnviz.engine.passes.forward_backward
 
     def counting(weights, biases, activation, cost, x, y, emit=None):
         calls.append(x.shape)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nnviz import ACTIVATIONS, COSTS, Network, trace_backprop, trace_mini_batch
-from nnviz.draw.graph import graph_state
+from nnviz.draw.state import graph_state
 from nnviz.lessons.mistakes import no_sigma_prime, stale_weights
 from nnviz.lessons.predict import hints, pick_target
 from nnviz.trace.ops import KINDS, OPS, op_for

@@ -171,7 +171,8 @@ def test_verdict_writes_a_rounded_value_with_approx():
 
 # ---- graph hover: a running sum is labelled as the sum so far ---------------------------
 def test_node_hover_labels_the_running_bias_sum_so_far_then_the_whole_batch():
-    from nnviz.draw.graph import graph_state, node_id
+    from nnviz.draw.graph import node_id
+    from nnviz.draw.state import graph_state
     cfg = config("xor", "sigmoid", "quadratic")
     batch = batch_of("xor", cfg, 2)
     net = cfg.network()
@@ -238,7 +239,7 @@ def test_saturation_note_states_where_the_sigmoid_really_rounds():
 
 
 def test_update_animation_title_sums_the_gradients_of_the_batch():
-    from nnviz.draw.figures import update_animation_figure
+    from nnviz.draw.animation import update_animation_figure
     cfg = config("xor", "sigmoid", "quadratic")
     batch = batch_of("xor", cfg, 2)
     net = cfg.network()

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.engine.network import Network, forward, forward_backward
+from nnviz.engine.network import Network
+from nnviz.engine.passes import forward, forward_backward
 
 RTOL = 1e-5
 ATOL = 1e-8

@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 
 from nnviz.engine.text import excerpt
 from nnviz.export.files import ExportError, Progress
-from nnviz.draw.figures import step_figure, update_animation_figure
+from nnviz.draw.animation import update_animation_figure
+from nnviz.draw.figures import step_figure
 from nnviz.trace.record import Trace
 
 IMAGE_FORMATS = ("png", "svg")

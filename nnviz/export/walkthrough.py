@@ -23,7 +23,8 @@ import re
 
 import numpy as np
 
-from nnviz.draw.figures import step_figure, update_animation_figure
+from nnviz.draw.animation import update_animation_figure
+from nnviz.draw.figures import step_figure
 from nnviz.draw.layout import SCREENS
 from nnviz.trace.codeview import code_html
 from nnviz.trace.numfmt import fmt

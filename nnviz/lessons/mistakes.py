@@ -1,7 +1,7 @@
 """Common mistakes, shown: one backprop call done the wrong way, next to the right one.
 
 Each function takes ``(net, x, y, eta=1.0)``, leaves ``net`` unchanged and returns a
-``Mistake``: the wrong δ, nabla_b and nabla_w per layer beside the right ones (the right
+``Mistake`` (``nnviz.lessons.mistake``): the wrong δ, nabla_b and nabla_w per layer beside the right ones (the right
 ones from ``trace_backprop``, the same computation as ``Network.backprop``).
 
 * ``stale_weights``   — update w^l as soon as nabla_w^l is known, then send δ back
@@ -14,117 +14,22 @@ Lists are indexed by layer: item l-1 belongs to layer l (1..L), as ``net.weights
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from nnviz.engine.functions import get_activation, get_cost
-from nnviz.engine.network import Network, forward
-from nnviz.trace.record import trace_backprop
+from nnviz.engine.functions import get_activation
+from nnviz.engine.network import Network
+from nnviz.engine.passes import forward
+from nnviz.lessons.mistake import Mistake, build_mistake, right_values
 
 Array = np.ndarray
-
-def conventions(cost="quadratic") -> str:
-    """The conventions, with the cost of the network shown (a name or a ``Cost``)."""
-    text = get_cost(cost).text.replace("‖a ", "‖a^L ")
-    return CONVENTIONS_TEMPLATE.format(cost=f"the {get_cost(cost).name.replace('_', '-')} cost of one "
-                                            f"example is {text}")
-
-
-CONVENTIONS_TEMPLATE = (
-    "Conventions used by nnviz (Nielsen's): {cost}, summed over the output neurons, not averaged "
-    "(the mean over the examples only enters through the η/m of the update). w^l_jk is the weight from neuron k of layer "
-    "l−1 to neuron j of layer l, so w^l has one row per neuron of layer l and one column per "
-    "neuron of layer l−1, and z^l = w^l·a^(l−1) + b^l. The input layer (layer 0) has no bias "
-    "and no δ: the first bias and the first δ belong to layer 1. δ^l = ∂C/∂z^l, "
-    "∂C/∂b^l = δ^l and ∂C/∂w^l = δ^l·(a^(l−1))ᵀ. Neurons are numbered from 1 in the text "
-    "(δ^2_1 is the first neuron of layer 2) and from 0 in the code."
-)
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """One mistake's wrong values beside the right ones, and words for a student.
-
-    ``right_delta``/``wrong_delta``, ``right_nabla_b``/``wrong_nabla_b`` and
-    ``right_nabla_w``/``wrong_nabla_w``: tuples of arrays, item l-1 for layer l.
-    ``max_abs_diff``: the largest |wrong − right| over every entry whose shapes agree;
-    ``layer_diffs``: the same per layer; ``shape_problems``: one sentence per layer whose
-    wrong nabla_w has a different shape from w^l (those layers are left out of the
-    differences, since the entries do not line up).  ``notes``: what a student would see.
-    """
-
-    name: str
-    title: str
-    description: str
-    symptom: str
-    right_code: str
-    wrong_code: str
-    right_delta: tuple
-    wrong_delta: tuple
-    right_nabla_b: tuple
-    wrong_nabla_b: tuple
-    right_nabla_w: tuple
-    wrong_nabla_w: tuple
-    max_abs_diff: float
-    layer_diffs: tuple
-    shape_problems: tuple = ()
-    notes: tuple = field(default=())
-
-    @property
-    def changed(self) -> bool:
-        """Did the mistake change anything (a value or a shape)?"""
-        return self.max_abs_diff > 0 or bool(self.shape_problems)
-
-    @property
-    def wrong_layers(self) -> list[int]:
-        """The layers l (1-based) whose δ, nabla_b or nabla_w came out wrong."""
-        bad = {l for l, d in enumerate(self.layer_diffs, start=1) if d > 0}
-        bad |= {l for l, (w, r) in enumerate(zip(self.wrong_nabla_w, self.right_nabla_w), start=1)
-                if w.shape != r.shape}
-        return sorted(bad)
-
-    def __repr__(self) -> str:
-        shapes = f", {len(self.shape_problems)} shape problem(s)" if self.shape_problems else ""
-        return f"Mistake({self.name!r}: max |diff| {self.max_abs_diff:.3g}{shapes})"
-
-
-# ---- shared pieces ------------------------------------------------------------------
-def _prepare(net: Network, x, y, eta):
-    net.check_parameters()
-    x, y = net.check_example(x, y)
-    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.floating)) or not math.isfinite(eta):
-        raise ValueError(f"eta must be a finite number; got {eta!r}.")
-    trace = trace_backprop(net, x, y, float(eta))
-    right_delta = [s.value for s in sorted((s for s in trace.steps if s.kind == "delta"),
-                                           key=lambda s: s.layer)]
-    return x, y, float(eta), right_delta, trace.nabla_b, trace.nabla_w
-
-
-def _diff(a: Array, b: Array) -> float | None:
-    a, b = np.asarray(a), np.asarray(b)
-    return float(np.max(np.abs(a - b))) if a.shape == b.shape else None
-
-
-def _build(name, title, description, symptom, right_code, wrong_code, right, wrong,
-           shape_problems=(), notes=()) -> Mistake:
-    (rd, rb, rw), (wd, wb, ww) = right, wrong
-    layer_diffs = []
-    for parts in zip(rd, wd, rb, wb, rw, ww):
-        diffs = [_diff(parts[i], parts[i + 1]) for i in (0, 2, 4)]
-        layer_diffs.append(max(d for d in diffs if d is not None))
-    tup = lambda arrays: tuple(np.array(a, dtype=float) for a in arrays)  # noqa: E731
-    return Mistake(name, title, description, symptom, right_code, wrong_code,
-                   tup(rd), tup(wd), tup(rb), tup(wb), tup(rw), tup(ww),
-                   float(max(layer_diffs)), tuple(layer_diffs), tuple(shape_problems), tuple(notes))
 
 
 # ---- the mistakes -------------------------------------------------------------------
 def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Update each layer's weights during the backward pass, before δ moves on through them."""
-    x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
+    x, y, eta, rd, rb, rw = right_values(net, x, y, eta)
     act, cost = net.activation, net.cost
     P = act.prime_symbol
     activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
@@ -147,7 +52,7 @@ def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
         below = "Layer 1 is" if L == 2 else f"Layers 1 to {L - 1} are"
         notes.append(f"{below} wrong: δ went back through weights that had already moved by "
                      "−η·nabla_w. The bigger η, the bigger the error.")
-    return _build(
+    return build_mistake(
         "stale_weights", "Back-propagating through weights that were already updated",
         "Backprop must compute every gradient from the network as it was in the forward pass: "
         f"δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ {P}(z^l) uses the same w^(l+1) that produced the output. "
@@ -167,7 +72,7 @@ def stale_weights(net: Network, x, y, eta: float = 1.0) -> Mistake:
 
 def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Leave the σ′(z) factor out of δ (in the output error and in every hidden layer)."""
-    x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
+    x, y, eta, rd, rb, rw = right_values(net, x, y, eta)
     act, cost = net.activation, net.cost
     activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     L = len(net.weights)
@@ -199,7 +104,7 @@ def no_sigma_prime(net: Network, x, y, eta: float = 1.0) -> Mistake:
     output_code = ("delta = activations[-1] - y   # cross-entropy (network2's CrossEntropyCost.delta)"
                    if cost.cancels_prime else
                    "delta = self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])")
-    return _build(
+    return build_mistake(
         "no_sigma_prime", f"Forgetting {P}(z) in δ",
         "δ = ∂C/∂z, not ∂C/∂a. Between a neuron's weighted input z and its output a sits the "
         f"activation, so the chain rule multiplies by its slope: {output} and "
@@ -232,7 +137,7 @@ def _update_outcome(w: Array, nw: Array, eta: float, l: int) -> str:
 
 def wrong_transpose(net: Network, x, y, eta: float = 1.0) -> Mistake:
     """Compute nabla_w as a·δᵀ instead of δ·aᵀ (the transpose of the right matrix)."""
-    x, y, eta, rd, rb, rw = _prepare(net, x, y, eta)
+    x, y, eta, rd, rb, rw = right_values(net, x, y, eta)
     act, cost = net.activation, net.cost
     activations, zs = forward(net.weights, net.biases, act, x)  # the forward pass is right
     L = len(net.weights)
@@ -257,7 +162,7 @@ def wrong_transpose(net: Network, x, y, eta: float = 1.0) -> Mistake:
                 "weights are changed, silently.")
     notes.append("Transposing the wrong matrix back gives exactly the right gradient: the "
                  "numbers are all there, in the wrong places.")
-    return _build(
+    return build_mistake(
         "wrong_transpose", "nabla_w = a·δᵀ instead of δ·aᵀ",
         "∂C/∂w^l_jk = a^(l−1)_k · δ^l_j: row j belongs to neuron j of layer l (where δ lives) and "
         "column k to neuron k of layer l−1 (where a lives). δ·aᵀ is (n_l×1)·(1×n_(l−1)), the shape "
@@ -303,5 +208,3 @@ def all_mistakes(net: Network, x, y, eta: float = 1.0) -> list[Mistake]:
     """Every mistake, in ``MISTAKES`` order, on the same network and example."""
     return [fn(net, x, y, eta) for fn in MISTAKES.values()]
 
-
-CONVENTIONS = conventions("quadratic")  # the seed's cost

@@ -182,15 +182,25 @@ def _sym_update(p, at, view):
     return rf"{p}^{{{l}}} \leftarrow {p}^{{{l}}} - \frac{{\eta}}{{m}} \sum_x {_dC(p, l, '', '_x')}"
 
 
+def _num_rule(lhs, step, view, j, k, sig, old, term, op, dot=""):
+    """``lhs ← old op term = new`` with the numbers: the whole matrix, or entry (j, k) of w / j of b.
+
+    ``lhs`` is the LaTeX of the parameter without its layer (``w``, ``\\Sigma\\nabla b``);
+    ``old``, ``term``: the arrays read, shape of the parameter; ``dot``: the product sign a
+    scalar view writes between ``op``'s factor and the term."""
+    l = step.layer
+    if view == "matrix":
+        return rf"{lhs}^{{{l}}} \leftarrow {_M(old, sig)} {op} {_M(term, sig)} = {_M(step.value, sig)}"
+    col, sub = (k, f"{j+1}{k+1}") if lhs.endswith("w") else (0, f"{j+1}")
+    return (rf"{lhs}^{{{l}}}_{{{sub}}} \leftarrow {_s(old[j, col], sig)} {op}{dot} "
+            rf"{fmt_term(term[j, col], sig)} = {_out(step, j, k, sig)}")
+
+
 def _num_update(p, step, view, j, k, sig):
     l, r = step.layer, step.reads
-    old, g = r[f"{p}^{l}"], r[f"sum_nabla_{p}^{l}"]
     rate = rf"\frac{{{_s(r['eta'], sig)}}}{{{_s(r['m'], sig)}}}"
-    if view == "matrix":
-        return rf"{p}^{{{l}}} \leftarrow {_M(old, sig)} - {rate} {_M(g, sig)} = {_M(step.value, sig)}"
-    col, sub = (k, f"{j+1}{k+1}") if p == "w" else (0, f"{j+1}")
-    return (rf"{p}^{{{l}}}_{{{sub}}} \leftarrow {_s(old[j, col], sig)} - {rate} \cdot "
-            rf"{fmt_term(g[j, col], sig)} = {_out(step, j, k, sig)}")
+    return _num_rule(p, step, view, j, k, sig, r[f"{p}^{l}"], r[f"sum_nabla_{p}^{l}"], f"- {rate}",
+                     r" \cdot" if view != "matrix" else "")
 
 
 sym_update_w = partial(_sym_update, "w")
@@ -218,12 +228,8 @@ def _sym_sum(p, at, view):
 
 def _num_sum(p, step, view, j, k, sig):
     l, r = step.layer, step.reads
-    old, d = r[f"sum_nabla_{p}^{l}"], r[f"nabla_{p}^{l}"]
-    if view == "matrix":
-        return rf"\Sigma\nabla {p}^{{{l}}} \leftarrow {_M(old, sig)} + {_M(d, sig)} = {_M(step.value, sig)}"
-    col, sub = (k, f"{j+1}{k+1}") if p == "w" else (0, f"{j+1}")
-    return (rf"\Sigma\nabla {p}^{{{l}}}_{{{sub}}} \leftarrow {_s(old[j, col], sig)} + "
-            rf"{fmt_term(d[j, col], sig)} = {_out(step, j, k, sig)}")
+    return _num_rule(rf"\Sigma\nabla {p}", step, view, j, k, sig, r[f"sum_nabla_{p}^{l}"],
+                     r[f"nabla_{p}^{l}"], "+")
 
 
 sym_sum_nabla_b = partial(_sym_sum, "b")

@@ -31,7 +31,7 @@ For a UI (the interface):
 * ``trace.known(i)`` holds the values of step i's example only (z, a, δ, ∇ of earlier
   examples are dropped when a new one starts), the running sums ``sum_nabla_b^l`` /
   ``sum_nabla_w^l`` so far, and the parameters as they were before the mini-batch; the
-  graph (``nnviz.draw.graph.graph_state``) labels the edges with Σ∇w so far at the sum steps.
+  graph (``nnviz.draw.state.graph_state``) labels the edges with Σ∇w so far at the sum steps.
 * JSON: ``trace.to_json()`` holds ``examples`` and each step's ``example``;
   ``nnviz.export.files.load_trace`` recomputes a mini-batch trace from it.
 """

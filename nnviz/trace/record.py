@@ -1,6 +1,6 @@
 """``trace_backprop``: one backprop call (and its update), recorded operation by operation.
 
-The trace listens to ``network.forward_backward`` — the same function ``Network.backprop``
+The trace listens to ``nnviz.engine.passes.forward_backward`` — the same function ``Network.backprop``
 runs — so what it records is what the engine computed, in the order it computed it.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnviz.engine.functions import get_activation, get_cost
-from nnviz.engine.network import Network, forward_backward
+from nnviz.engine.network import Network
+from nnviz.engine.passes import forward_backward
 from nnviz.trace.opkind import At, CodeRef, Op, shapes_latex, shapes_text
 from nnviz.trace.ops import op_for
 

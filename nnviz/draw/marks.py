@@ -1,0 +1,177 @@
+"""The plotly pieces the network figures share: edge lines and their labels, node markers
+and their notes, read/write rings and halos, targets, layer headings and the base layout.
+
+Node and edge states come from ``nnviz.draw.state``; a scene (positions and sizes in px)
+from ``nnviz.draw.layout``; label spots from ``nnviz.draw.labels``.  Each edge is its own
+trace named "edge:l:j:k" (a line's width and dash are per trace); annotations are named
+"edge:l:j:k" (edge labels), "node:l:j" (labels above small nodes), "target:j", "layer:l",
+"note"; node customdata is [l, j].
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from nnviz.draw import palette as pal
+from nnviz.draw.graph import layer_title
+from nnviz.draw.labels import compact_label, label_box, node_label_text
+from nnviz.draw.layout import Scene, Theme, text_width
+from nnviz.trace.numfmt import fmt
+
+FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
+POS, NEG, ZERO, GOLD, INK, GREY = pal.POS, pal.NEG, pal.ZERO, pal.GOLD, pal.INK, pal.GREY
+COLORSCALE = pal.COLORSCALE  # ColorBrewer diverging, colour-blind safe: red < 0 < blue
+# plotly's per-property validation of our own fixed property names is 2/3 of a figure's
+# build time (bench/RESULTS.md), so figures are built unvalidated; the JSON is the same.
+# Set ``marks.VALIDATE = True`` (e.g. in a test) to have plotly check every property again.
+VALIDATE = False
+SCALE = [list(c) for c in go.scatter.Marker(colorscale=COLORSCALE).colorscale]  # as validated
+HINT = "tap or hover an edge for its value"  # only where labels are left out (never projected)
+
+
+def edge_lines(sc: Scene, values: dict, vmax: float, full: bool = True) -> list:
+    """One line per edge (trace dicts): width ∝ |value|, blue solid > 0, red dashed < 0, grey
+    dotted None.  ``full=False``: only the line style (an animation frame's update)."""
+    out = []
+    for (u, v), val in values.items():
+        style = ({"width": sc.edge_px[0], "color": pal.UNKNOWN_EDGE, "dash": "dot"} if val is None else
+                 {"width": sc.edge_px[0] + (sc.edge_px[1] - sc.edge_px[0]) * min(abs(val) / vmax, 1),
+                  "color": POS if val > 0 else NEG if val < 0 else ZERO,
+                  "dash": "dash" if val < 0 else "solid"})
+        out.append({"type": "scatter", "line": style} if not full else dict(
+            type="scatter", x=[sc.pos[u][0], sc.pos[v][0]], y=[sc.pos[u][1], sc.pos[v][1]],
+            mode="lines", line=style, hoverinfo="skip", showlegend=False,
+            opacity=sc.edge_alpha, name=f"edge:{v[1]}:{v[2]}:{u[2]}"))
+    return out
+
+
+def _ink(line: str, strong: bool) -> str:
+    """A label line's colour: by its sign on the step's own edges, dimmed on the others."""
+    if not strong:
+        return pal.DIM
+    return pal.NEG_TEXT if "−" in line else pal.POS_TEXT if "+" in line else INK
+
+
+def _text_of(label: str, compact: bool) -> list[str]:
+    return (compact_label(label) if compact else label).split("\n")
+
+
+def edge_labels(states: dict, placed: tuple, th: Theme, strong=None, text=None) -> tuple[go.Scatter, list]:
+    """(hover points, label annotations) for EdgeStates at spots ``placed`` by place_labels.
+    Labels of the layers in ``strong`` (default: all) are coloured by sign, others dimmed;
+    ``text``: edge -> the label to show, if not the state's."""
+    spots, shown = placed
+    notes = [{"x": spots[e][0], "y": spots[e][1], "name": f"edge:{e[1][1]}:{e[1][2]}:{e[0][2]}",
+              "text": "<br>".join(f'<span style="color:{_ink(x, strong is None or e[1][1] in strong)}">'
+                                  f'{x}</span>' for x in _text_of((text or {}).get(e, states[e].label), shown[e][1])),
+              "showarrow": False, "font": {"size": shown[e][0]}, "bgcolor": "rgba(255,255,255,0.9)",
+              "borderpad": 1} for e in states if e in shown]
+    keys = list(states)
+    hover = go.Scatter(x=[spots[e][0] for e in keys], y=[spots[e][1] for e in keys],
+                       mode="markers", marker={"size": th.label + 8, "color": "rgba(0,0,0,0)"},
+                       hovertext=[states[e].hover.replace("\n", "<br>") for e in keys],
+                       hoverinfo="text", showlegend=False, name="edge hover",
+                       customdata=[[e[1][1], e[1][2], e[0][2]] for e in keys], _validate=VALIDATE)
+    return hover, notes
+
+
+def node_markers(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
+    """NodeState markers, labelled inside (small nodes: labels come from ``node_notes``)."""
+    return go.Scatter(
+        x=[sc.pos[s.node][0] for s in states], y=[sc.pos[s.node][1] for s in states], name=name,
+        mode="markers+text" if sc.inside else "markers", textposition="middle center",
+        text=[node_label_text(sc, s) for s in states] if sc.inside else None, showlegend=False,
+        textfont={"size": th.label, "color": text_color, "family": FONT}, hoverinfo="text",
+        hovertext=[s.hover.replace("\n", "<br>") for s in states],
+        customdata=[[s.layer, s.index] for s in states],
+        marker={"size": sc.node_px, "line": {"width": 1.5, "color": GREY}, **marker},
+        cliponaxis=False, _validate=VALIDATE)
+
+
+def node_notes(sc: Scene, states, th: Theme, extras=None) -> list:
+    """Labels above small nodes, and the step's values under nodes (``extras``: node ->
+    lines), as annotations on a white box (readable over edges)."""
+    above = [] if sc.inside else [
+        {"x": sc.pos[s.node][0], "y": sc.pos[s.node][1], "yshift": sc.label_dy, "yanchor": "bottom",
+         "text": node_label_text(sc, s), "showarrow": False, "font": {"size": th.label, "color": INK},
+         "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 0, "name": f"node:{s.layer}:{s.index}"}
+        for s in states]
+    under = [{"x": sc.pos[n][0], "y": sc.pos[n][1], "yanchor": "top",
+              "yshift": -sc.label_dy - under_target(sc, n, th),
+              "text": "<br>".join(lines), "showarrow": False, "name": f"value:{n[1]}:{n[2]}",
+              "font": {"size": th.label, "color": INK}, "bgcolor": "rgba(255,255,255,0.85)",
+              "borderpad": 0} for n, lines in (extras or {}).items()]
+    return above + under
+
+
+def under_target(sc: Scene, node, th: Theme) -> float:
+    """px the values under an output node move down to clear its target label under it."""
+    last = max(n[1] for n in sc.pos)
+    return 1.4 * th.label + 8 if sc.target_below and node[1] == last else 0.0
+
+
+def ring_marker(sc: Scene, nodes, color, grow, width, name) -> go.Scatter:
+    nodes = sorted(nodes)
+    return go.Scatter(x=[sc.pos[n][0] for n in nodes], y=[sc.pos[n][1] for n in nodes],
+                      mode="markers", hoverinfo="skip", showlegend=False, name=name,
+                      customdata=[list(n[1:]) for n in nodes],
+                      marker={"symbol": "circle-open", "size": sc.node_px + grow, "color": color,
+                              "line": {"width": width, "color": color}}, cliponaxis=False,
+                      _validate=VALIDATE)
+
+
+def halo_lines(sc: Scene, edges, color, name) -> go.Scatter:
+    xy = [(sc.pos[u], sc.pos[v]) for u, v in sorted(edges)]
+    return go.Scatter(x=[c for p, q in xy for c in (p[0], q[0], None)],
+                      y=[c for p, q in xy for c in (p[1], q[1], None)], mode="lines",
+                      line={"width": sc.edge_px[1] + 8, "color": color}, hoverinfo="skip",
+                      showlegend=False, name=name, _validate=VALIDATE)
+
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def target_text(j: int, y: float) -> str:
+    return f"y{str(j + 1).translate(_SUB)} = {fmt(y)}"
+
+
+def target_boxes(sc: Scene, trace, th: Theme) -> list:
+    """(x, y, half w, half h) px of the target labels right of (or under) the output nodes."""
+    out = ("n", trace.output_layer)
+    if sc.target_below:
+        return [label_box(target_text(j, y), th.label, sc.pos[out + (j,)][0],
+                     sc.pos[out + (j,)][1] - sc.label_dy - 0.7 * th.label - 3)
+                for j, y in enumerate(trace.y[:, 0])]
+    return [label_box(target_text(j, y), th.label, sc.pos[out + (j,)][0] + 0.64 * sc.node_px + 4
+                 + text_width(target_text(j, y), th.label) / 2, sc.pos[out + (j,)][1])
+            for j, y in enumerate(trace.y[:, 0])]
+
+
+def heading_boxes(sc: Scene, trace, th: Theme) -> list:
+    """(x, y, half w, half h) px of the layer headings, in the row above the plot area."""
+    L = trace.output_layer
+    return [label_box(layer_title(l, L), th.label, sc.pos[("n", l, 0)][0], sc.yr[1] + 0.7 * th.label)
+            for l in range(L + 1)]
+
+
+def base_layout(sc: Scene, trace, th: Theme, title: str, notes: list, read_y=False) -> dict:
+    L, out = trace.output_layer, ("n", trace.output_layer)
+    heads = [{"x": sc.pos[("n", l, 0)][0], "y": 1, "yref": "paper", "yanchor": "bottom",
+              "text": f"<b>{layer_title(l, L)}</b>", "showarrow": False,
+              "font": {"size": th.label}, "name": f"layer:{l}"} for l in range(L + 1)]
+    place = ({"yshift": -sc.label_dy, "yanchor": "top"} if sc.target_below else
+             {"xanchor": "left", "xshift": 0.64 * sc.node_px + 4})
+    targets = [{"x": sc.pos[out + (j,)][0], "y": sc.pos[out + (j,)][1], **place,
+                "showarrow": False, "name": f"target:{j}",
+                "text": target_text(j, y), "font": {"size": th.label},
+                "bordercolor": INK if read_y else "rgba(0,0,0,0)", "borderpad": 3,
+                "borderwidth": th.ring if read_y else 0} for j, y in enumerate(trace.y[:, 0])]
+    axis = {"visible": False, "fixedrange": True}
+    return dict(
+        title={"text": title, "font": {"size": th.title}, "x": 0.01, "xanchor": "left",
+               "y": 1 - (10 + 1.2 * th.title * title.count("<br>")) / sc.height, "yanchor": "top",
+               "yref": "container"},
+        font={"family": FONT, "size": th.font, "color": INK}, paper_bgcolor="white",
+        plot_bgcolor="white", width=sc.width, height=sc.height, margin={**sc.margin, "autoexpand": False},  # the same with react as new
+        xaxis={**axis, "range": list(sc.xr)}, yaxis={**axis, "range": list(sc.yr)},
+        hovermode="closest", dragmode=False, hoverlabel={"font": {"size": th.font, "family": FONT}},
+        showlegend=False, annotations=heads + targets + notes)
