@@ -27,9 +27,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from apptest_support import make_app  # noqa: E402
-from nnviz.engine.config import Config, random_config  # noqa: E402
+from nnviz.engine.config import random_config  # noqa: E402
 from nnviz.engine.presets import PRESETS  # noqa: E402
-from nnviz.trace.record import trace_backprop  # noqa: E402
+from nnviz.export.files import load_trace  # noqa: E402
 from nnviz_app import state as ui_state  # noqa: E402
 
 # ---- values -----------------------------------------------------------------------------
@@ -117,9 +117,10 @@ def message_problems(at) -> list[str]:
 
 # ---- the machine ---------------------------------------------------------------------------
 @functools.lru_cache(maxsize=256)
-def _steps(cfg_json: str) -> int:
-    cfg = Config.model_validate_json(cfg_json)
-    return len(trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta))
+def _steps(key: str) -> int:
+    """Steps of the call a trace key names (``ui_state.trace_key``): one backprop call, or a
+    mini-batch's whole update_mini_batch."""
+    return len(load_trace(key))
 
 
 def _editor_column(key: str) -> str:
@@ -167,7 +168,7 @@ class AppMachine(RuleBasedStateMachine):
         cfg_json, step, attempted, correct = now
         # explore mode's player has one more position after the steps: the update animation
         explore = at.session_state["ui"]["mode"] == "explore"
-        assert 0 <= step < _steps(cfg_json) + explore, (label, step)
+        assert 0 <= step < _steps(ui_state.trace_key(at.session_state["ui"])) + explore, (label, step)
         assert 0 <= correct <= attempted, (label, now)
         if before is not None:
             assert attempted >= before[2] and correct >= before[3], ("the score went down", label)
