@@ -17,7 +17,7 @@ TestAppMachine.settings = settings(max_examples=8, stateful_step_count=25, deadl
                                    suppress_health_check=list(HealthCheck))
 
 
-# ---- what the long run found that belongs to another module ----------------------------------
+# ---- what the long run found in the gradient check (fixed; it must stay fixed) ----------------
 
 @pytest.mark.parametrize("name,y", [("seed", [[1e6]]), ("mazur", [[1e6], [0.99]])])
 def test_the_gradient_check_passes_the_correct_backprop_for_a_large_target(name, y):
