@@ -344,3 +344,13 @@ def test_images_render_with_no_network_at_all(tmp_path):
                    prefix=("unshare", "-rn"))
     assert r.returncode == 0, r.stderr
     assert_not_blank(Image.open(tmp_path / "x.png"))
+
+
+def test_compact_drops_block_comments_over_several_lines():
+    """A /* … */ comment over several lines leaves nothing behind (it used to leave its inner
+    lines in the page's CSS, where they swallowed the rule after them)."""
+    from nnviz.export.html import compact
+    css = "a { color: red; }\n/* first line\n   second line\n*/\nb { color: blue; }\n/* one */ c { x: 1; }\n"
+    assert compact(css) == "a { color: red; }\nb { color: blue; }\nc { x: 1; }"
+    js = "// a note\nlet x = 1;\n/**\n * doc\n */\nf(x);\nconst s = '*/*';\n"
+    assert compact(js) == "let x = 1;\nf(x);\nconst s = '*/*';"

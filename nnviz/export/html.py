@@ -50,10 +50,19 @@ def _raw(code: str, what: str, tag: str) -> Markup:
 
 
 def compact(code: str) -> str:
-    """Our own JS or CSS without indentation, blank lines and whole-line comments (the
-    page's weight; the files themselves stay readable)."""
-    lines = (line.strip() for line in code.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith(("//", "/*")))
+    """Our own JS or CSS without indentation, blank lines and comments that start a line
+    (``//`` lines, and ``/* … */`` blocks over one or more lines): the page's weight; the
+    files themselves stay readable."""
+    kept, in_block = [], False
+    for line in (line.strip() for line in code.splitlines()):
+        if in_block or line.startswith("/*"):
+            # a block comment that starts a line is dropped up to its closing */ (the line's rest kept)
+            end = line.find("*/", 0 if in_block else 2)
+            in_block = end < 0
+            line = "" if in_block else line[end + 2:].strip()
+        if line and not line.startswith("//"):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 @cache
