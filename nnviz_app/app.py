@@ -79,9 +79,12 @@ def sync_url() -> None:
 
 def notices_ui() -> None:
     ss = st.session_state
+    # The link's notices stay until dismissed: the player's own reruns (it reports which
+    # walk-through it holds) must not wipe them a moment after they appear.
     for note in ss.notices:
         st.warning(panels.md_escape(note), icon="⚠️")
-    ss.notices = []
+    if ss.notices:
+        st.button("Dismiss", key="dismiss_notices", on_click=lambda: ss.update(notices=[]))
     if ss.edit_error:
         st.error(panels.md_escape(f"{ss.edit_error} The last valid network is still shown."), icon="🚫")
 

@@ -4,9 +4,14 @@ player there; the running sums step shows Σ∇w so far on the graph; Apply upda
 the next mini-batch.  Expected values come from the test's own trace_mini_batch."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from common import Server  # noqa: E402
 from conftest import assert_no_streamlit_exception, wait_for_app_run
 from player_support import assert_numbers_match, wait_step
 from nnviz.engine.presets import PRESETS
@@ -17,12 +22,25 @@ pytestmark = pytest.mark.browser
 
 XOR = "0,0;0|0,1;1|1,0;1|1,1;0"
 CFG = PRESETS["xor"].config
+
+
+@pytest.fixture(scope="module")
+def own_server():
+    """Its own server. Known issue (open): on the suite's shared server, after
+    tests/test_graph_browser.py has run, the player does not show step 1 again after "Apply
+    update → next mini-batch" (reproduced: test_graph_browser.py then this file, 2 of 2 runs);
+    alone it passes. The cross-session state behind it is not found yet."""
+    s = Server()
+    s.wait_healthy(90)
+    yield s.url
+    s.stop()
 EXAMPLES = [(np.array([[a], [b]], dtype=float), np.array([[c]], dtype=float))
             for a, b, c in ((0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0))]
 TRACE = trace_mini_batch(CFG.network(), EXAMPLES, CFG.eta)
 
 
-def test_step_into_and_skip_past_examples_of_a_mini_batch(page, streamlit_server, tmp_path):
+def test_step_into_and_skip_past_examples_of_a_mini_batch(page, own_server, tmp_path):
+    streamlit_server = own_server
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{streamlit_server}/?preset=xor&batch={XOR}", wait_until="domcontentloaded")
     wait_for_app_run(page, timeout_ms=90_000)
