@@ -27,7 +27,8 @@ by counting the bytes the client's transport receives), so ``--compression on`` 
 started with ``server.enableWebsocketCompression``) shows what permessage-deflate saves.
 
     python3 bench/bench_protocol.py [--sessions 1,50,100,200] [--compression off|on|both]
-        [--rate 10] [--stepping 20] [--mixed 20] [--json out.json]
+        [--rate 10] [--stepping 20] [--mixed 20] [--json out.json] [--write]
+    python3 bench/bench_protocol.py --from-json out.json --write   # RESULTS.md's section only
 """
 from __future__ import annotations
 
@@ -43,8 +44,10 @@ from urllib.parse import parse_qsl, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Server, cpu_seconds, fmt_load, loadavg, pct, rss_bytes  # noqa: E402
+from common import Server, cpu_seconds, fmt_load, loadavg, pct, rss_bytes, write_section  # noqa: E402
 
+HERE = Path(__file__).resolve().parent
+MARK = ("<!-- bench_protocol: begin -->", "<!-- bench_protocol: end -->")
 RUN_TIMEOUT_S = 120
 THINK_S = (0.5, 1.0)  # between two → presses (a student reading the step)
 ACTIONS = {"preset": 0.10, "predict": 0.05, "reload": 0.05}  # share of sessions, once per mixed window
@@ -67,8 +70,8 @@ class Run:
 class Client:
     """One page's session over the websocket (no rendering)."""
 
-    def __init__(self, base: str, rng: random.Random):
-        self.base, self.rng = base, rng
+    def __init__(self, base: str, rng: random.Random, compression: str | None = "deflate"):
+        self.base, self.rng, self.compression = base, rng, compression  # None: offer no compression
         self.widgets, self.ids, self.query, self.step = {}, {}, {}, 0
         self.wire, self.payload = 0, 0
 
@@ -76,7 +79,7 @@ class Client:
         import websockets
         ws_url = self.base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.base,
-                                           max_size=None, compression="deflate")
+                                           max_size=None, compression=self.compression)
         received = self.ws.data_received  # every byte the socket delivers (compressed or not)
 
         def counting(data, _received=received):
@@ -325,6 +328,75 @@ def summary(r: dict) -> str:
             f"{r['errors'][:2]} | load {fmt_load(m['load'])}")
 
 
+# Before the player (RESULTS.md section 5b, 2026-11-24, bench_protocol.py of then): each step
+# was a click on the explorer's Next button rerunning its fragment; the same think time.
+# N: (step p50 ms, p95 ms, steps/s, server CPU ms per step)
+BEFORE = {1: (24.8, 46.1, 1.2, 18.0), 10: (22.2, 64.2, 11.1, 13.8), 25: (25.3, 163, 26.6, 12.8),
+          50: (135, 1049, 41.2, 12.4), 100: (948, 1921, 51.6, 11.8)}
+
+
+def _mean(xs) -> float:
+    return sum(xs) / len(xs) if xs else float("nan")
+
+
+def markdown(data: dict) -> str:
+    rows, mb = data["rows"], (lambda b: f"{b / 2**20:.0f}")  # noqa: E731
+    a = data["args"]
+    out = [MARK[0], "## Many sessions with the player (issue 11): one process, server only", "",
+           f"`python3 bench/bench_protocol.py --sessions {','.join(map(str, a['sessions']))} --compression "
+           f"{a['compression']}` — run {data['when']} on commit `{data.get('commit', '?')}`, on this machine "
+           "(2 CPUs, shared: see the load column). Each client is a page's session over "
+           "`/_stcore/stream`, no rendering: the first run (it carries the walk-through as the player "
+           "component's data), the page's `setStateValue(\"have\", id)` (a rerun whose output must "
+           "carry the id only, checked), then → every 0.5–1.0 s, which sends **nothing** (the page "
+           f"keeps `?step=` itself). Sessions arrive at {a['rate']:g} a second and stay into the next "
+           f"level, all on ONE `streamlit run`. Per level: {a['stepping']:g} s of stepping only, "
+           f"then {a['mixed']:g} s of stepping with the server-work mix: "
+           + ", ".join(f"{round(100 * v)} % of the sessions {k}" for k, v in ACTIONS.items())
+           + " (preset: the Preset selectbox → a new walk-through → \"have\"; predict: Predict mode "
+           "and back to Explore 2–4 s later → the walk-through again → \"have\"; reload: a new "
+           "session's first run and \"have\"), each timed as the sum of its runs' round trips. "
+           "Server CPU: the process's CPU time, sampled every second. Wire: bytes the client's socket "
+           "received (with compression on, the server's permessage-deflate frames).", "",
+           "| compression | N (new) | first run p50 / p95 / max | \"have\" run p50 / p95 | walk-through · "
+           "payload · wire per open | server CPU per open | **stepping: server CPU** mean (max 1 s) | "
+           "stepping: RSS start → end | stepping: bytes sent to the server | mix: actions | mix: p50 / p95 | "
+           "mix: server CPU | RSS after warm-up → with N (per session) | errors | load (1 min) open · step · mix |",
+           "|" + "---|" * 15]
+    for r in rows:
+        s, m = r["stepping"], r["mixed"]
+        acts = ", ".join(f"{v} {k}" for k, v in r["actions"].items()) or "—"
+        opened = r["new"] - sum(1 for e in r["errors"] if e.startswith("open"))
+        out.append(
+            f"| {'on' if r['compression'] else 'off'} | {r['n']} (+{r['new']}) | {r['first_p50']:.0f} / "
+            f"{r['first_p95']:.0f} / {r['first_max']:.0f} ms | {r['have_p50']:.0f} / {r['have_p95']:.0f} ms | "
+            f"{r['wt_bytes'] / 1e6:.2f} · {r['payload_per_open'] / 1e6:.2f} · **{r['wire_per_open'] / 1e6:.2f} MB** | "
+            f"{1000 * r['open_server_cpu_s'] / max(opened, 1):.0f} ms | **{_mean(s['cpu_ms_per_s']):.0f} ms/s** "
+            f"({max(s['cpu_ms_per_s']):.0f}) | {mb(s['rss'][0])} → {mb(s['rss'][-1])} MB | 0 (client) · "
+            f"{r['stepping_wire']} B received | {acts} | {r['action_p50']:.0f} / {r['action_p95']:.0f} ms | "
+            f"{_mean(m['cpu_ms_per_s']):.0f} ms/s | {mb(r['rss_base'])} → {mb(r['rss'])} MB "
+            f"({r['per_session_mb']:.2f} MB) | {len(r['errors'])} | {r['open_load'][0]:.1f} · "
+            f"{s['load'][0]:.1f} · {m['load'][0]:.1f} |")
+    out += ["", "**Side by side with the server round trip before the player** (section 5b above: every → "
+            "was a click rerunning the explorer's fragment, same think time; server CPU per second = "
+            "steps/s × CPU per step). Now → costs the server nothing; the column \"now\" is the "
+            "stepping window's mean, compression off:", "",
+            "| N | before: step p50 / p95 | before: server CPU while stepping | now: step round trip | now: "
+            "server CPU while stepping | before ÷ now |", "|---|---|---|---|---|---|"]
+    now = {r["n"]: r for r in rows if not r["compression"]} or {r["n"]: r for r in rows}
+    for n, r in sorted(now.items()):
+        b = BEFORE.get(n)
+        cpu = _mean(r["stepping"]["cpu_ms_per_s"])
+        if b:
+            out.append(f"| {n} | {b[0]:g} / {b[1]:g} ms | {b[2] * b[3]:.0f} ms/s ({b[2]:g} steps/s × "
+                       f"{b[3]:g} ms) | none (0 messages) | {cpu:.0f} ms/s | {b[2] * b[3] / max(cpu, 1):.0f}× |")
+        else:
+            out.append(f"| {n} | not measured (100 already saturated: p95 1.9 s) | — | none (0 messages) | "
+                       f"{cpu:.0f} ms/s | — |")
+    out.append(MARK[1])
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", default="1,50,100,200")
@@ -333,15 +405,30 @@ def main(argv=None) -> int:
     p.add_argument("--stepping", type=float, default=20.0, help="seconds of stepping only")
     p.add_argument("--mixed", type=float, default=20.0, help="seconds of stepping with server actions")
     p.add_argument("--json", help="write the rows here")
+    p.add_argument("--from-json", help="no run: the rows from this file")
+    p.add_argument("--write", action="store_true", help="write the section into bench/RESULTS.md")
     a = p.parse_args(argv)
+    if a.from_json:
+        data = json.loads(Path(a.from_json).read_text())
+        text = markdown(data)
+        print(text)
+        if a.write:
+            write_section(text, MARK)
+        return 0
     a.sessions = [int(x) for x in a.sessions.split(",") if x]
     modes = {"off": [False], "on": [True], "both": [False, True]}[a.compression]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     rows = []
     for comp in modes:
         rows += asyncio.run(run_server(comp, a))
+    import subprocess
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                            text=True).stdout.strip()
+    data = json.loads(json.dumps({"when": when, "commit": commit, "args": vars(a), "rows": rows}, default=str))
     if a.json:
-        Path(a.json).write_text(json.dumps({"when": when, "args": vars(a), "rows": rows}, indent=1, default=str))
+        Path(a.json).write_text(json.dumps(data, indent=1))
+    if a.write:
+        write_section(markdown(data), MARK)
     return 0
 
 
