@@ -335,6 +335,10 @@ BEFORE = {1: (24.8, 46.1, 1.2, 18.0), 10: (22.2, 64.2, 11.1, 13.8), 25: (25.3, 1
           50: (135, 1049, 41.2, 12.4), 100: (948, 1921, 51.6, 11.8)}
 
 
+def _ms(v: float) -> str:
+    return "—" if v != v else f"{v:.0f} ms"  # NaN: nothing measured
+
+
 def _mean(xs) -> float:
     return sum(xs) / len(xs) if xs else float("nan")
 
@@ -357,10 +361,12 @@ def markdown(data: dict) -> str:
            "and back to Explore 2–4 s later → the walk-through again → \"have\"; reload: a new "
            "session's first run and \"have\"), each timed as the sum of its runs' round trips. "
            "Server CPU: the process's CPU time, sampled every second. Wire: bytes the client's socket "
-           "received (with compression on, the server's permessage-deflate frames).", "",
+           "received (with compression on, the server's permessage-deflate frames); while stepping the "
+           "clients send nothing, as the page (bench_sessions.py counts the frames Chromium sends: 0), "
+           "and receive only the server's keep-alive pings.", "",
            "| compression | N (new) | first run p50 / p95 / max | \"have\" run p50 / p95 | walk-through · "
-           "payload · wire per open | server CPU per open | **stepping: server CPU** mean (max 1 s) | "
-           "stepping: RSS start → end | stepping: bytes sent to the server | mix: actions | mix: p50 / p95 | "
+           "payload · wire per open | server CPU per open (first run + \"have\") | **stepping: server CPU** mean "
+           "(max 1 s) | stepping: RSS start → end | stepping: bytes received | mix: actions | mix: p50 / p95 | "
            "mix: server CPU | RSS after warm-up → with N (per session) | errors | load (1 min) open · step · mix |",
            "|" + "---|" * 15]
     for r in rows:
@@ -372,8 +378,8 @@ def markdown(data: dict) -> str:
             f"{r['first_p95']:.0f} / {r['first_max']:.0f} ms | {r['have_p50']:.0f} / {r['have_p95']:.0f} ms | "
             f"{r['wt_bytes'] / 1e6:.2f} · {r['payload_per_open'] / 1e6:.2f} · **{r['wire_per_open'] / 1e6:.2f} MB** | "
             f"{1000 * r['open_server_cpu_s'] / max(opened, 1):.0f} ms | **{_mean(s['cpu_ms_per_s']):.0f} ms/s** "
-            f"({max(s['cpu_ms_per_s']):.0f}) | {mb(s['rss'][0])} → {mb(s['rss'][-1])} MB | 0 (client) · "
-            f"{r['stepping_wire']} B received | {acts} | {r['action_p50']:.0f} / {r['action_p95']:.0f} ms | "
+            f"({max(s['cpu_ms_per_s']):.0f}) | {mb(s['rss'][0])} → {mb(s['rss'][-1])} MB | "
+            f"{r['stepping_wire']} B | {acts} | {_ms(r['action_p50'])} / {_ms(r['action_p95'])} | "
             f"{_mean(m['cpu_ms_per_s']):.0f} ms/s | {mb(r['rss_base'])} → {mb(r['rss'])} MB "
             f"({r['per_session_mb']:.2f} MB) | {len(r['errors'])} | {r['open_load'][0]:.1f} · "
             f"{s['load'][0]:.1f} · {m['load'][0]:.1f} |")
