@@ -10,7 +10,7 @@ neuron k of layer l-1 to neuron j of layer l; vectors are columns, shape (n, 1).
 """
 from nnviz.engine.config import Config, ConfigError
 from nnviz.engine.functions import ACTIVATIONS, COSTS, Activation, Cost, get_activation, get_cost
-from nnviz.engine.gradcheck import GradCheck, gradient_check
+from nnviz.engine.gradcheck import GradCheck, gradient_check, gradient_check_batch
 from nnviz.engine.network import Network
 from nnviz.engine.passes import forward_backward
 from nnviz.engine.presets import PRESETS, Preset, load_preset
@@ -28,4 +28,4 @@ def __getattr__(name: str):
 
 __all__ = ["ACTIVATIONS", "COSTS", "PRESETS", "Activation", "Config", "ConfigError", "Cost",
            "GradCheck", "Network", "Player", "Preset", "Step", "Trace", "forward_backward", "get_activation",
-           "get_cost", "gradient_check", "load_preset", "show", "trace_backprop", "trace_mini_batch"]
+           "get_cost", "gradient_check", "gradient_check_batch", "load_preset", "show", "trace_backprop", "trace_mini_batch"]

@@ -66,6 +66,7 @@ def init_session() -> None:
         player_host.adopt_address(ss)
         return
     ss.ui, ss.notices = ui_state.from_query(st.query_params.to_dict())
+    ss.notices_about = _link_view(ss.ui)
     ss.edit_error, ss.editor_version, ss.history, ss.example_index = None, 0, [], 0
 
 
@@ -77,10 +78,18 @@ def sync_url() -> None:
     player_host.remember_address(st.session_state)
 
 
+def _link_view(ui: dict) -> dict:
+    """What a link's notices are about: the state but for what the player itself moves."""
+    return {k: v for k, v in ui.items() if k not in player_host.CLIENT_FIELDS}
+
+
 def notices_ui() -> None:
     ss = st.session_state
-    # The link's notices stay until dismissed: the player's own reruns (it reports which
-    # walk-through it holds) must not wipe them a moment after they appear.
+    # The link's notices stay while the view the link opened is shown (the player's own
+    # reruns and its steps do not wipe them) and go once the user changes the network, mode
+    # or view, or dismisses them.
+    if ss.notices and _link_view(ss.ui) != ss.get("notices_about"):
+        ss.notices = []
     for note in ss.notices:
         st.warning(panels.md_escape(note), icon="⚠️")
     if ss.notices:

@@ -11,23 +11,30 @@ import streamlit as st
 
 from nnviz.engine.config import Config
 from nnviz.trace.explain import weight_names
-from nnviz.engine.gradcheck import ATOL, MAX_H, MIN_H, RTOL, gradient_check
+from nnviz.engine.functions import get_cost
+from nnviz.engine.gradcheck import ATOL, MAX_H, MIN_H, RTOL, gradient_check, gradient_check_batch
+from nnviz.export.files import load_trace
 from nnviz.lessons.conventions import conventions
 from nnviz.lessons.mistakes import MISTAKES, mistake_label
 from nnviz.trace.numfmt import bmatrix, fmt
 from nnviz.engine.presets import MAZUR_PUBLISHED, PRESETS
 from nnviz.trace.record import Trace
 
+from . import state as ui_state
 from .panels import md_escape
 
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def gradient_check_tables(cfg_json: str) -> dict:
-    """The gradient check of the config, as plain tables (one per layer) and a verdict."""
-    cfg = Config.from_json(cfg_json)
-    gc = gradient_check(cfg.network(), cfg.x_array, cfg.y_array)
-    layers = []
+def gradient_check_tables(key_json: str) -> dict:
+    """The gradient check of what the explorer shows (``ui_state.trace_key``: a config, or a
+    mini-batch of its examples), as plain tables (one per layer) and a verdict."""
+    cfg, trace = Config.from_json(key_json), load_trace(key_json)
+    if trace.m > 1:  # the summed cost of the m examples, against the running sums after the last
+        gc = gradient_check_batch(cfg.network(), trace.examples)
+    else:
+        gc = gradient_check(cfg.network(), cfg.x_array, cfg.y_array)
+    layers, column = [], "backprop ∂C/∂p" if gc.m == 1 else "backprop Σₓ ∂Cₓ/∂p"
     for l in range(1, len(cfg.sizes)):
         rows = []
         for p, grads, nums, errs, oks, kinks, rounds, steps in (
@@ -37,7 +44,7 @@ def gradient_check_tables(cfg_json: str) -> dict:
             kink, rnd, hs = kinks[l - 1], rounds[l - 1], steps[l - 1]
             for j, k in np.ndindex(g.shape):
                 name = f"w^{l}_{j + 1}{k + 1}" if p == "w" else f"b^{l}_{j + 1}"
-                rows.append({"parameter": name, "backprop ∂C/∂p": fmt(g[j, k], 8),
+                rows.append({"parameter": name, column: fmt(g[j, k], 8),
                              "finite difference": fmt(n[j, k], 8),
                              "|difference|": f"{abs(g[j, k] - n[j, k]):.1e}",
                              "relative error": f"{e[j, k]:.1e}", "h": f"{hs[j, k]:g}",
@@ -47,11 +54,32 @@ def gradient_check_tables(cfg_json: str) -> dict:
     n_params = sum(len(r) for r in layers)
     return {"layers": layers, "passed": gc.passed, "n": n_params, "failed": gc.failed,
             "kink": gc.n_kink, "rounding": gc.n_rounding,
-            "max_rel_error": gc.max_rel_error, "h": gc.h}
+            "max_rel_error": gc.max_rel_error, "h": gc.h, "m": gc.m, "cost": get_cost(cfg.cost).text,
+            "eta": cfg.eta}
 
 
-def gradient_check_ui(cfg: Config) -> None:
-    res = gradient_check_tables(cfg.model_dump_json())
+def what_is_checked(res: dict) -> str:
+    """Which cost is differentiated, over which examples, and which backprop numbers it meets."""
+    m = res["m"]
+    if m == 1:
+        return (f"The cost differentiated is {res['cost']} of the network's one example (its x and y); "
+                "backprop's side is ∂C/∂w and ∂C/∂b from that one backprop call.")
+    terms = " + ".join(f"C{_sub(e)}" for e in range(1, m + 1)) if m <= 4 else f"C₁ + C₂ + … + C{_sub(m)}"
+    return (f"The mini-batch in use has m = {m} examples, so the cost differentiated is their sum, "
+            f"C = {terms}, each Cₓ = {res['cost'].removeprefix('C = ')} at its own x and y. "
+            f"Backprop's side is the running sums after example {m}, nabla_w = Σₓ ∂Cₓ/∂w and "
+            "nabla_b = Σₓ ∂Cₓ/∂b (one backprop call per example, added in turn, as the mini-batch "
+            f"view steps them); the update then subtracts η/m = {fmt(res['eta'], 6)}/{m} times these sums, "
+            "which is η times the gradient of the mean cost C/m.")
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def gradient_check_ui(key_json: str) -> None:
+    res = gradient_check_tables(key_json)
+    st.markdown(md_escape(what_is_checked(res)))
     rule = (f"central differences (C(p + h) − C(p − h)) / 2h at h and 2h, combined to cancel the h² error "
             f"(Richardson), starting from h = {res['h']:g}; a "
             f"derivative passes when |backprop − estimate| ≤ {ATOL:g} + {RTOL:g} · max(|backprop|, |estimate|)")
@@ -67,14 +95,17 @@ def gradient_check_ui(cfg: Config) -> None:
                          f"for every h from {MAX_H:g} down to {MIN_H:g} that stays where the cost is smooth) — "
                          "the check cannot resolve them; backprop is not the suspect")
     note = (" Of the rest, " + "; ".join(unchecked) + ".") if unchecked else ""
+    cost, sums = ("the cost", "") if res["m"] == 1 else (f"the summed cost of the {res['m']} examples",
+                                                           "'s running sums")
     if res["passed"]:
         checked = res["n"] - res["kink"] - res["rounding"]
-        st.success(md_escape(f"Gradient check passed: {checked} of {res['n']} derivatives of the cost agree "
-                             f"with backprop (largest relative error {res['max_rel_error']:.1e}; "
+        st.success(md_escape(f"Gradient check passed: {checked} of {res['n']} derivatives of {cost} agree "
+                             f"with backprop{sums} (largest relative error {res['max_rel_error']:.1e}; "
                              f"{rule}).{note}"), icon=":material/check_circle:")
     else:
-        st.error(md_escape(f"Gradient check FAILED for {res['failed']} of {res['n']} derivatives: backprop "
-                           "disagrees with the finite difference by more than the estimate's own error bound, so "
+        st.error(md_escape(f"Gradient check FAILED for {res['failed']} of {res['n']} derivatives of {cost}: "
+                           f"backprop{sums} disagree{'s' if res['m'] == 1 else ''} with the finite difference "
+                           "by more than the estimate's own error bound, so "
                            f"backprop is wrong there (largest relative error {res['max_rel_error']:.1e}; "
                            f"{rule}).{note}"), icon=":material/cancel:")
     st.caption("Each step h is chosen per parameter: the one whose estimate has the smallest error bound "
@@ -191,11 +222,14 @@ def mistake_ui(name: str, cfg: Config, trace: Trace) -> None:
 def checks_ui(ss, cfg, trace: Trace, i: int) -> None:
     """Gradient check, reference check (Mazur preset) and common mistakes, below the explorer."""
     with st.expander("Gradient check: backprop against finite differences", expanded=False):
-        gradient_check_ui(cfg)
+        gradient_check_ui(ui_state.trace_key(ss.ui))
     if ss.ui.get("preset") == "mazur" and cfg == PRESETS["mazur"].config:
         with st.expander("Reference check (Mazur's published example)", expanded=False):
             reference_check_ui(trace)
     with st.expander("Common mistakes: the wrong way next to the right way", expanded=False):
         st.caption(md_escape(conventions(cfg.cost)))
+        if ui_state.trace_key(ss.ui) != cfg.model_dump_json():  # a mini-batch is in use
+            st.caption("These take the network's own example (its x and y) through one backprop call, "
+                       "not the mini-batch in use.")
         for name in MISTAKES:
             mistake_ui(name, cfg, trace)

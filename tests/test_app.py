@@ -101,6 +101,20 @@ def test_bad_url_parameter_falls_back_with_a_visible_notice(params):
     assert step_of(at) == 0
 
 
+def test_a_links_notice_stays_while_its_view_is_shown_and_goes_when_the_user_changes_it():
+    at = make_app(eta="banana")
+    note = at.warning[0].value
+    assert "eta" in note
+    page_steps_to(at, 3)  # the player's own step and reruns keep it
+    at.run()
+    assert [w.value for w in at.warning] == [note] and step_of(at) == 3
+    at.selectbox(key="preset_select").set_value("mazur").run()  # a new network: the link is history
+    assert not at.exception and not at.warning
+    at = make_app(eta="banana")
+    next(b for b in at.button if b.label == "Dismiss").click().run()
+    assert not at.exception and not at.warning
+
+
 def test_step_beyond_the_trace_is_clamped_to_the_last_step():
     at = make_app(step="500")  # explore: the last position is the update animation, after the steps
     assert not at.exception

@@ -22,6 +22,9 @@ Each estimate carries its own error bound, and backprop is called wrong only bey
   the bound: "below the check's resolution" (counted in ``n_rounding``; backprop is not the
   suspect).  Only beyond the bound: failed.
 
+``gradient_check_batch`` checks a mini-batch: the cost summed over its m examples against
+the running sums Σₓ ∇Cₓ after the m-th (what ``update_mini_batch`` multiplies by η/m).
+
 The cost is computed from z (``Cost.fn_z``), so a saturated sigmoid under the
 cross-entropy cost gives a finite, exact cost instead of ln 0.
 """
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine.batch import check_mini_batch
 from nnviz.engine.network import Network
 from nnviz.engine.passes import forward, forward_backward
 
@@ -54,6 +58,7 @@ class GradCheck:
     moved a ReLU z across 0; ``noise_*`` bound each estimate's own error (truncation and
     rounding; inf when no step stays in the Taylor region).  A parameter that disagrees
     across a kink, or by less than its bound, is "unchecked", not failed (module docstring).
+    ``m``: the examples the cost is summed over (``gradient_check_batch``; 1 otherwise).
     """
 
     nabla_w: list
@@ -69,6 +74,7 @@ class GradCheck:
     kink_b: list | None = None
     noise_w: list | None = None
     noise_b: list | None = None
+    m: int = 1
 
     @property
     def max_rel_error(self) -> float:
@@ -124,7 +130,8 @@ class GradCheck:
         verdict = "passed" if self.passed else f"FAILED for {self.failed}"
         extra = "".join(f", {n} {what}" for n, what in ((self.n_kink, "across ReLU's kink"),
                                                       (self.n_rounding, "below the check's resolution")) if n)
-        return f"GradCheck({verdict}: max relative error {self.max_rel_error:.2e}, h={self.h:g}{extra})"
+        over = f", summed cost of {self.m} examples" if self.m > 1 else ""
+        return f"GradCheck({verdict}: max relative error {self.max_rel_error:.2e}, h={self.h:g}{over}{extra})"
 
 
 def _rounding(grads, numerics, noises, kinks) -> list:
@@ -156,8 +163,40 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
     x, y = net.check_example(x, y)
     weights = [w.copy() for w in net.weights]
     biases = [b.copy() for b in net.biases]
+    nabla_b, nabla_w, _, _ = forward_backward(weights, biases, net.activation, net.cost, x, y)
+    return _check(net, weights, biases, x, y, nabla_b, nabla_w, h)
+
+
+def gradient_check_batch(net: Network, mini_batch, h: float = 1e-5) -> GradCheck:
+    """The check for what ``update_mini_batch(mini_batch, eta)`` uses; ``net`` is unchanged.
+
+    ``mini_batch``: a list of m (x, y) pairs (x shape (sizes[0], 1), y (sizes[-1], 1)).
+    Backprop's side is the seed's running sums after the m-th example, nabla_b = Σₓ ∇_b Cₓ
+    and nabla_w = Σₓ ∇_w Cₓ (one ``backprop`` per example, added with ``+`` in order, as
+    ``update_mini_batch`` and ``nnviz.trace_mini_batch`` do); the finite differences are of
+    the summed cost C = Σₓ Cₓ over the m examples (the update then moves by η/m times
+    the sums: η times the gradient of the mean cost).  ``GradCheck.m`` = m.
+    """
+    net.check_parameters()
+    checked = check_mini_batch(net, mini_batch)
+    weights = [w.copy() for w in net.weights]
+    biases = [b.copy() for b in net.biases]
+    nabla_b = [np.zeros(b.shape) for b in biases]
+    nabla_w = [np.zeros(w.shape) for w in weights]
+    for x, y in checked:  # the seed's loop: delta_nabla_b, delta_nabla_w = self.backprop(x, y)
+        delta_nabla_b, delta_nabla_w, _, _ = forward_backward(weights, biases, net.activation, net.cost, x, y)
+        nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b, strict=True)]
+        nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w, strict=True)]
+    x = np.hstack([x for x, _ in checked])  # (sizes[0], m): the examples as columns
+    y = np.hstack([y for _, y in checked])
+    return _check(net, weights, biases, x, y, nabla_b, nabla_w, h)
+
+
+def _check(net: Network, weights, biases, x, y, nabla_b, nabla_w, h: float) -> GradCheck:
+    """Central differences of the cost summed over the columns of ``x`` and ``y`` (shapes
+    (sizes[0], m), (sizes[-1], m)) against ``nabla_b`` / ``nabla_w``; ``weights`` and
+    ``biases`` are copies, changed and restored one entry at a time."""
     act, cost_fn = net.activation, net.cost
-    nabla_b, nabla_w, _, _ = forward_backward(weights, biases, act, cost_fn, x, y)
     relu = act.name == "relu"
     # how much rounding in the forward pass can move C: sum over parameters of |dC/dp|·|p|
     spread = sum(float(np.sum(np.abs(g) * np.abs(p)))
@@ -175,9 +214,12 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
     activations0, _ = forward(weights, biases, act, x)
     scale = [NOISE * EPS * (w.shape[1] + 1) * (np.abs(w) @ np.abs(a) + np.abs(b))
              for w, b, a in zip(weights, biases, activations0[:-1], strict=True)]
+    # With m examples (columns), the largest offset over the examples (an input a_k = 0 of
+    # an example leaves that example's z independent of w_jk).
     with np.errstate(all="ignore"):
-        offset_w = [np.where(a.T != 0, z / np.abs(a.T), 0.0) for z, a in zip(scale, activations0[:-1], strict=True)]
-    offset_b = [z.copy() for z in scale]
+        offset_w = [np.max(np.where(a.T[None] != 0, z[:, :, None] / np.abs(a.T)[None], 0.0), axis=1)
+                    for z, a in zip(scale, activations0[:-1], strict=True)]
+    offset_b = [np.max(z, axis=1, keepdims=True) for z in scale]
 
     def difference(p, idx, step) -> tuple[float, bool, float, bool, float]:
         """(central difference, did p ± step move a ReLU z across 0, rounding bound of it,
@@ -211,7 +253,8 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
         d2, k2, r2, f2, _ = difference(p, idx, 2 * step)
         d4, k4, _, f4, _ = difference(p, idx, 4 * step)
         dj, kj, _, fj, _ = difference(p, idx, step * JITTER)  # same truncation, fresh rounding
-        bound = 2 * (abs(d1 - d2) + abs(d2 - d4) + abs(d1 - dj)) + (4 * r1 + r2) / 3 + (c2 * offset if c2 else 0.0)
+        with np.errstate(over="ignore"):  # overflow: an infinite bound, the estimate is not to be trusted
+            bound = 2 * (abs(d1 - d2) + abs(d2 - d4) + abs(d1 - dj)) + (4 * r1 + r2) / 3 + (c2 * offset if c2 else 0.0)
         if f1 or f2 or f4 or fj:  # the steps leave the region where the expansion holds
             bound = np.inf
         return (4 * d1 - d2) / 3, k1 or k2 or k4 or kj, bound
@@ -242,4 +285,4 @@ def gradient_check(net: Network, x, y, h: float = 1e-5) -> GradCheck:
     return GradCheck(nabla_w, nabla_b, numeric_w, numeric_b,
                      [relative_error(a, n) for a, n in zip(nabla_w, numeric_w)],
                      [relative_error(a, n) for a, n in zip(nabla_b, numeric_b)], h,
-                     steps_w, steps_b, kink_w, kink_b, noise_w, noise_b)
+                     steps_w, steps_b, kink_w, kink_b, noise_w, noise_b, x.shape[1])

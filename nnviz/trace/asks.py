@@ -10,7 +10,7 @@ from functools import partial
 
 import numpy as np
 
-from nnviz.trace.numfmt import fmt, sub
+from nnviz.trace.numfmt import entry, fmt
 
 
 def _n(v) -> str:
@@ -68,9 +68,9 @@ def nabla_w(step, j, k):
 
 def _update(p, step, j, k):
     l, r = step.layer, step.reads
-    c, s = (k, sub(j, k)) if p == "w" else (0, sub(j))
-    return (f"{p}^{l}_{s} = {_n(r[f'{p}^{l}'][j, c])}, η = {_n(r['eta'])}, m = {_n(r['m'])}, "
-            f"Σ ∂C/∂{p}^{l}_{s} = {_n(r[f'sum_nabla_{p}^{l}'][j, c])}")
+    at, s = entry(p, j, k)
+    return (f"{p}^{l}_{s} = {_n(r[f'{p}^{l}'][at])}, η = {_n(r['eta'])}, m = {_n(r['m'])}, "
+            f"Σ ∂C/∂{p}^{l}_{s} = {_n(r[f'sum_nabla_{p}^{l}'][at])}")
 
 
 update_w = partial(_update, "w")
@@ -83,9 +83,9 @@ def backprop(step, j, k):
 
 def _sum(p, step, j, k):
     l, r = step.layer, step.reads
-    c, s = (k, sub(j, k)) if p == "w" else (0, sub(j))
-    return (f"Σ∂C/∂{p}^{l}_{s} so far = {_n(r[f'sum_nabla_{p}^{l}'][j, c])}, this example's "
-            f"∂C/∂{p}^{l}_{s} = {_n(r[f'nabla_{p}^{l}'][j, c])}")
+    at, s = entry(p, j, k)
+    return (f"Σ∂C/∂{p}^{l}_{s} so far = {_n(r[f'sum_nabla_{p}^{l}'][at])}, this example's "
+            f"∂C/∂{p}^{l}_{s} = {_n(r[f'nabla_{p}^{l}'][at])}")
 
 
 sum_nabla_b = partial(_sum, "b")

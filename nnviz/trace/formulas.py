@@ -18,7 +18,7 @@ from functools import partial
 
 import numpy as np
 
-from nnviz.trace.numfmt import bmatrix, fmt, fmt_term
+from nnviz.trace.numfmt import bmatrix, entry, fmt, fmt_term
 
 
 def _s(v, sig):
@@ -191,9 +191,9 @@ def _num_rule(lhs, step, view, j, k, sig, old, term, op, dot=""):
     l = step.layer
     if view == "matrix":
         return rf"{lhs}^{{{l}}} \leftarrow {_M(old, sig)} {op} {_M(term, sig)} = {_M(step.value, sig)}"
-    col, sub = (k, f"{j+1}{k+1}") if lhs.endswith("w") else (0, f"{j+1}")
-    return (rf"{lhs}^{{{l}}}_{{{sub}}} \leftarrow {_s(old[j, col], sig)} {op}{dot} "
-            rf"{fmt_term(term[j, col], sig)} = {_out(step, j, k, sig)}")
+    at, sub = entry(lhs[-1], j, k)
+    return (rf"{lhs}^{{{l}}}_{{{sub}}} \leftarrow {_s(old[at], sig)} {op}{dot} "
+            rf"{fmt_term(term[at], sig)} = {_out(step, j, k, sig)}")
 
 
 def _num_update(p, step, view, j, k, sig):

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnviz.engine.batch import check_mini_batch
 from nnviz.engine.network import Network
 from nnviz.trace.record import Trace, record_backprop, record_update, trace_backprop
 
@@ -49,20 +50,7 @@ INSIDE_CALL = frozenset({"input", "z", "a", "sp", "delta", "nabla_b", "nabla_w"}
 def trace_mini_batch(net: Network, mini_batch, eta: float) -> Trace:
     """Record ``net.update_mini_batch(mini_batch, eta)`` step by step (see the module doc)."""
     net.check_parameters()
-    try:
-        pairs = list(mini_batch)
-    except TypeError:
-        raise ValueError("The mini-batch must be a list of (x, y) pairs.") from None
-    if not 1 <= len(pairs) <= MAX_EXAMPLES:
-        raise ValueError(f"A traced mini-batch holds 1 to {MAX_EXAMPLES} examples; got {len(pairs)}.")
-    checked = []
-    for e, pair in enumerate(pairs, start=1):
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            raise ValueError(f"Example {e} of the mini-batch is not an (x, y) pair.")
-        try:
-            checked.append(net.check_example(*pair))
-        except ValueError as err:
-            raise ValueError(f"Example {e} of the mini-batch: {err}") from None
+    checked = check_mini_batch(net, mini_batch, MAX_EXAMPLES)
     if isinstance(eta, bool) or not isinstance(eta, (int, float, np.floating)) or not np.isfinite(eta):
         raise ValueError(f"eta must be a finite number; got {eta!r}.")
     if len(checked) == 1:

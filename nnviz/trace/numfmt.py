@@ -25,6 +25,13 @@ def sub(j: int, k: int | None = None) -> str:
     return f"{j + 1}{k + 1}" if j < 9 and k < 9 else f"{j + 1},{k + 1}"
 
 
+def entry(p: str, j: int, k: int) -> tuple[tuple[int, int], str]:
+    """Entry (j, k) of a weight matrix ``w`` or entry j of a bias column ``b`` (shape (n, 1);
+    ``k`` is then ignored): its index into the array and its 1-based subscript.
+    w_jk: from neuron k to neuron j."""
+    return ((j, k), sub(j, k)) if p == "w" else ((j, 0), sub(j))
+
+
 def fmt(v: float, sig: int = 4, latex: bool = False) -> str:
     """``v`` rounded to ``sig`` significant digits, as text (or LaTeX)."""
     v = float(v)
