@@ -10,8 +10,11 @@ Sections (each also runs on its own: see the script named):
   2. step        bench_step.py      one step, server side, uncached (seed 3-2-1 and 5×8)
   3. browser     bench_browser.py   one step in Chromium: → until graph + equation updated
   4. cold start  bench_browser.py   `streamlit run` → first graph visible
-  5. sessions    bench_sessions.py  N concurrent browser sessions, direct and through nginx
+  5. sessions    bench_sessions.py  N concurrent browser sessions (the player), direct and through nginx
      protocol    bench_protocol.py  N concurrent sessions over the websocket protocol (server only)
+     (both run on their own since the client-side player, issue 11, and write their own sections
+     into RESULTS.md with --write; the rows 5 below are the round trip before the player, kept
+     from results.json as the baseline)
   6. export      bench_export.py    offline HTML walk-through and GIF of the seed preset
 
 Needs: the app's requirements, Playwright's Python package and the system Chromium
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sys
 import time
 import traceback
@@ -65,8 +69,6 @@ def section(name: str, fn, results: dict, timings: dict) -> None:
 def run_all(quick: bool) -> tuple[dict, dict]:
     import bench_browser
     import bench_export
-    import bench_protocol
-    import bench_sessions
     import bench_step
     results, timings = {}, {}
 
@@ -84,22 +86,11 @@ def run_all(quick: bool) -> tuple[dict, dict]:
         with sync_playwright() as pw:
             return bench_browser.bench_cold(pw, 1 if quick else 3)
 
-    def sessions():
-        if quick:
-            return {"rows": bench_sessions.run((1, 5), (4,), 2, 5)}
-        return {"rows": bench_sessions.run((1, 10, 25, 50), (5,), 2, 20)}
-
-    def protocol():
-        if quick:
-            return {"rows": bench_protocol.run((1, 10), (10,), 2, 5)}
-        return {"rows": bench_protocol.run((1, 10, 25, 50, 100), (50, 100), 2, 15)}
-
     section("engine", engine, results, timings)
     section("step", lambda: bench_step.run(6.0 if quick else 12.0), results, timings)
     section("browser", browser, results, timings)
     section("cold", cold, results, timings)
-    section("protocol", protocol, results, timings)  # before the browsers load the machine
-    section("sessions", sessions, results, timings)
+    # protocol() and sessions() are not run here any more (see the docstring)
     section("export", bench_export.run, results, timings)
     return results, timings
 
@@ -419,7 +410,16 @@ def write(results: dict, timings: dict, started: str, load0, load1, quick: bool)
         "Missed in this run: " + ("; ".join(f"{r[1]} ({r[2]} vs {r[3]})" for r in missed) if missed else "none") + ".",
         "",
     ]
-    RESULTS.write_text("\n".join(parts), encoding="utf-8")
+    RESULTS.write_text("\n".join(parts + kept_sections()), encoding="utf-8")
+
+
+def kept_sections() -> list[str]:
+    """The sections other scripts write into RESULTS.md between their own markers
+    (bench_player, bench_protocol, bench_sessions): kept when this script rewrites it."""
+    if not RESULTS.exists():
+        return []
+    text = RESULTS.read_text(encoding="utf-8")
+    return [m.group(0) + "\n" for m in re.finditer(r"<!-- (bench_\w+): begin -->.*?<!-- \1: end -->", text, re.S)]
 
 
 def analysis(results: dict) -> str:
