@@ -340,10 +340,11 @@ def markdown(data: dict) -> str:
                 f"frames while stepping, and the server spent {t['server_cpu_ms_per_step']:.1f} ms of CPU per step "
                 f"at {t['n']} pages (its idle housekeeping spread over the steps; before the player: 14 ms). "
                 f"Chromium spent {t['browser_cpu_ms_per_step']:.0f} ms per step drawing it (plotly.js in each "
-                f"page): {cores} cores give at most ≈ {supply:.0f} steps a second for all pages together, and "
-                f"{t['n']} pages pressing every 0.5–1.0 s ask for ≈ {demand:.0f} — the presses queue in the "
-                "browser, which is what the step times above measure (with the other engineers' work on the same "
-                "cores: see the load column). The server's side of many sessions is measured without browsers "
+                f"page): {cores} cores, were they Chromium's alone, would draw at most ≈ {supply:.0f} steps a second "
+                f"for all pages together; {t['n']} pages pressing every 0.5–1.0 s ask for up to ≈ {demand:.0f}, "
+                f"and it drew {t['steps_timed'] / t['stepping_s']:.1f} a second, sharing the cores with the "
+                "other engineers' work (see the load column). The presses queue in the browser: that is what "
+                "the step times above measure. The server's side of many sessions is measured without browsers "
                 "in the next section; a real class has one browser per student, on its own machine."]
     out.append(MARK[1])
     return "\n".join(out)
