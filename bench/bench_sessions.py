@@ -27,7 +27,8 @@ Chromium runs on the same 2 cores as the server(s): at large N the browser's own
 for N pages (plotly.js redrawing each step, in every page) is what saturates the machine,
 not the server; bench_protocol.py measures the server alone (see RESULTS.md).
 
-    python3 bench/bench_sessions.py [--sessions 1,10,25] [--nginx 5] [--backends 2]
+    python3 bench/bench_sessions.py [--sessions 1,10,25] [--nginx 5] [--backends 2] [--write]
+    python3 bench/bench_sessions.py --from-json bench/sessions_results.json --write
 """
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (REPO, VIEWPORT, CHROMIUM, CHROMIUM_ARGS, Server, chromium_pids, cpu_seconds,  # noqa: E402
-                    established, fmt_load, free_port, loadavg, pct, rss_bytes)
+from common import (HERE, REPO, VIEWPORT, CHROMIUM, CHROMIUM_ARGS, Server, chromium_pids, cpu_seconds,  # noqa: E402
+                    established, fmt_load, free_port, loadavg, pct, rss_bytes, write_section)
 
 LOAD_CONCURRENCY = 5
 STEP_TIMEOUT_MS = 30_000
@@ -298,6 +299,57 @@ def run(sessions=(1, 10, 25), nginx_n=(5,), backends=2, steps=20, think=(0.5, 1.
     return asyncio.run(run_targets(targets, steps, think))
 
 
+MARK = ("<!-- bench_sessions: begin -->", "<!-- bench_sessions: end -->")
+# Before the player (RESULTS.md section 5, 2026-11-24): N: (step p50, p95 ms in page, cut short,
+# server CPU ms per step, Chromium CPU ms per step, 1-minute load)
+BEFORE = {1: (137, 213, 0, 26, 264, 3.71), 10: (813, 1895, 9, 14, 255, 7.71), 25: (4367, 7055, 25, 14, 367, 15.09),
+          50: (9625, 13359, 50, 14, 412, 23.05)}
+
+
+def markdown(data: dict) -> str:
+    out = [MARK[0], "## Many browser sessions with the player (issue 11)", "",
+           f"`python3 bench/bench_sessions.py` — run {data['when']} on commit `{data.get('commit', '?')}`, this "
+           "machine (2 CPUs, shared). One Chromium (headless), one page per session (10 pages per browser "
+           "context), the seed preset, sessions added level by level on one `streamlit run`; every page "
+           f"presses → {data['steps']} times, 0.5–1.0 s apart (Home after the last step), no new press after "
+           f"{STEPPING_S} s (\"cut short\"). A step: keydown (capture listener) → the first animation frame "
+           "after the player's `nnviz:drawn` for that step, in the page; outside: Python around the press → "
+           "that frame. Before: section 5 above (the server round trip: keydown → heading, equation and "
+           "graph updated).", "",
+           "| setup | N | steps timed | failed / cut short | step p50 / p95 in page | before p50 / p95 | "
+           "before p95 ÷ now p95 | outside p95 | page load p95 | frames sent while stepping | server CPU per "
+           "step (before) | Chromium CPU per step (before) | RSS base → with N (per session) | load (1 min) "
+           "now · before |", "|" + "---|" * 14]
+    for r in data["rows"]:
+        b = BEFORE.get(r["n"]) if r["backends"] == 1 else None
+        out.append(
+            f"| {r['label']} | {r['n']} | {r['steps_timed']} | {r['failed']} / {r['unfinished']} | "
+            f"{r['inside_p50']:.0f} / **{r['inside_p95']:.0f} ms** | " + (f"{b[0]} / {b[1]} ms | {b[1] / r['inside_p95']:.1f}× | "
+                                                                          if b else "— | — | ")
+            + f"{r['outside_p95']:.0f} ms | {r['page_load_p95_s']:.1f} s | {r['frames_sent']} | "
+            f"{r['server_cpu_ms_per_step']:.1f} ms" + (f" ({b[3]} ms)" if b else "") + f" | {r['browser_cpu_ms_per_step']:.0f} ms"
+            + (f" ({b[4]} ms)" if b else "") + f" | {r['rss_base'] / 2**20:.0f} → {r['rss_with_sessions'] / 2**20:.0f} MB "
+            f"({r['per_session_mb']:.2f} MB) | {r['loadavg'][0]:.1f}" + (f" · {b[5]}" if b else "") + " |")
+    rows = [r for r in data["rows"] if r["backends"] == 1]
+    if rows:
+        t = max(rows, key=lambda r: r["n"])
+        cores = os.cpu_count() or 2
+        demand = t["n"] / 0.75  # presses a second: one per 0.5–1.0 s in each page
+        supply = 1000 * cores / max(t["browser_cpu_ms_per_step"], 1)
+        out += ["", f"**Chromium saturates first.** The pages sent {sum(r['frames_sent'] for r in rows)} websocket "
+                f"frames while stepping, and the server spent {t['server_cpu_ms_per_step']:.1f} ms of CPU per step "
+                f"at {t['n']} pages (its idle housekeeping spread over the steps; before the player: 14 ms). "
+                f"Chromium spent {t['browser_cpu_ms_per_step']:.0f} ms per step drawing it (plotly.js in each "
+                f"page): {cores} cores, were they Chromium's alone, would draw at most ≈ {supply:.0f} steps a second "
+                f"for all pages together; {t['n']} pages pressing every 0.5–1.0 s ask for up to ≈ {demand:.0f}, "
+                f"and it drew {t['steps_timed'] / t['stepping_s']:.1f} a second, sharing the cores with the "
+                "other engineers' work (see the load column). The presses queue in the browser: that is what "
+                "the step times above measure. The server's side of many sessions is measured without browsers "
+                "in the next section; a real class has one browser per student, on its own machine."]
+    out.append(MARK[1])
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", default="1,10,25")
@@ -305,8 +357,17 @@ def main(argv=None) -> int:
     p.add_argument("--backends", type=int, default=2)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--think", default="0.5,1.0", help="think time between presses: min,max seconds")
+    p.add_argument("--write", action="store_true", help="write the section into bench/RESULTS.md")
+    p.add_argument("--from-json", help="no run: the rows from this file")
     a = p.parse_args(argv)
+    if a.from_json:
+        text = markdown(json.loads(Path(a.from_json).read_text()))
+        print(text)
+        if a.write:
+            write_section(text, MARK)
+        return 0
     think = tuple(float(x) for x in a.think.split(","))
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     rows = run([int(x) for x in a.sessions.split(",") if x], [int(x) for x in a.nginx.split(",") if x],
                a.backends, a.steps, think)
     for r in rows:
@@ -317,6 +378,12 @@ def main(argv=None) -> int:
               f"({r['per_session_mb']:.2f} MB/session)  CPU/step server {r['server_cpu_ms_per_step']:.0f} ms "
               f"browser {r['browser_cpu_ms_per_step']:.0f} ms  connections per backend "
               f"{r['connections_per_backend']}  load {fmt_load(r['loadavg'])}")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                            text=True).stdout.strip()
+    data = json.loads(json.dumps({"when": when, "commit": commit, "steps": a.steps, "rows": rows}, default=str))
+    (HERE / "sessions_results.json").write_text(json.dumps(data, indent=1))
+    if a.write:
+        write_section(markdown(data), MARK)
     return 0
 
 
