@@ -83,6 +83,8 @@ def export_ui(ss, cfg_json: str, trace: Trace, i: int, theme: str, step_images: 
     step's PNG/SVG come from the player's own buttons under the graph, which know the step
     on screen."""
     (stem, title), step = _names(ss), f"step{i + 1:02d}"
+    if trace.m > 1:  # the mini-batch in use (cfg_json is ui_state.trace_key: it names the batch)
+        stem, title = f"{stem}-batch{trace.m}", f"{title}, a mini-batch of {trace.m}"
     token = ss.setdefault("export_token", secrets.token_hex(16))
     board = export_board()
 

@@ -169,6 +169,7 @@ def test_app_downloads_export_the_mini_batch(monkeypatch):
         np.testing.assert_array_equal(a.value, b.value)
     data = page_data(made["Walk-through (HTML, offline)"]().decode())
     assert len(data["steps"]) == len(want) and "mini-batch of m = 4" in data["meta"]
+    assert data["title"] == f"nnviz — {XOR.title}, a mini-batch of 4"
     helps = {b.proto.label: b.proto.help for b in at.get("download_button")}
     assert f"({len(want)} frames" in helps["Steps GIF"]
 
