@@ -109,12 +109,16 @@ def _jump(ss, i: int) -> None:
 
 def examples_ui(ss, trace: Trace, i: int) -> None:
     """One row per example: where the stepper is, and Step into / Skip past its call."""
-    here = trace[i]
-    where = ("the update (η/m times the sums)" if getattr(here, "example", None) is None
-             else f"example {here.example + 1}: " + ("inside its backprop call" if here.kind in INSIDE_CALL
-                                                     else "its running sums" if here.kind.startswith("sum")
-                                                     else "the call backprop(x, y)"))
-    st.markdown(md_escape(f"Mini-batch of m = {trace.m}; step {i + 1} is in {where}."))
+    if i >= len(trace):  # the player's last position, after the last step: the update animation
+        st.markdown(md_escape(f"Mini-batch of m = {trace.m}; the player is at the update animation "
+                              "(every parameter moved by η/m times its sum)."))
+    else:
+        here = trace[i]
+        where = ("the update (η/m times the sums)" if getattr(here, "example", None) is None
+                 else f"example {here.example + 1}: " + ("inside its backprop call" if here.kind in INSIDE_CALL
+                                                         else "its running sums" if here.kind.startswith("sum")
+                                                         else "the call backprop(x, y)"))
+        st.markdown(md_escape(f"Mini-batch of m = {trace.m}; step {i + 1} is in {where}."))
     for e, (x, y) in enumerate(trace.examples):
         ops = call_steps(trace, e)[1:]  # the operations inside the call (after the call step)
         sums = [s.index for s in trace.steps if getattr(s, "example", None) == e and s.kind.startswith("sum")]

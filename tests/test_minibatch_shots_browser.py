@@ -85,3 +85,33 @@ def test_minibatch_view_at_the_running_sums(page, streamlit_server, tmp_path):
     open_at_sums(page, streamlit_server)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     shot(page, tmp_path, "minibatch-phone-390x844.png")
+
+
+def test_the_update_of_the_mini_batch_is_the_seeds(page, streamlit_server):
+    """The player's last position (the update, after the 4 examples): its table's gradient
+    column is Σₓ ∂Cₓ/∂p and its "after" column the seed's own update_mini_batch."""
+    from seed_reference import seed_namespace, seed_network
+    net = CFG.network()
+    seed = seed_network(CFG.sizes, net.weights, net.biases, seed_namespace())
+    sums = [np.zeros(w.shape) for w in net.weights] + [np.zeros(b.shape) for b in net.biases]
+    for x, y in EXAMPLES:
+        nb, nw = seed.backprop(x, y)
+        sums = [s + g for s, g in zip(sums, [*nw, *nb], strict=True)]
+    seed.update_mini_batch(EXAMPLES, CFG.eta)
+    after = [*seed.weights, *seed.biases]
+    L = len(CFG.sizes) - 1
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{streamlit_server}/?preset=xor&batch={XOR}&step={len(TRACE)}", wait_until="domcontentloaded")
+    wait_for_app_run(page, timeout_ms=90_000)
+    wait_step(page, len(TRACE), timeout_ms=60_000)
+    assert_no_streamlit_exception(page)
+    rows = page.evaluate("""() => [...document.querySelectorAll('.nnviz-player .nnp-upd tbody tr')].map(
+        tr => [...tr.querySelectorAll('td')].map(td => td.textContent))""")
+    assert len(rows) == sum(a.size for a in after)
+    value = lambda text: float(text.replace("\u2212", "-"))  # noqa: E731
+    for name, before, gradient, new in rows:
+        p, l, j, k = re.fullmatch(r"([wb])(\d)(\d)(\d?)", name).groups()
+        at = (int(l) - 1) + (L if p == "b" else 0)
+        idx = (int(j) - 1, int(k) - 1 if k else 0)
+        assert value(gradient) == pytest.approx(sums[at][idx], rel=1e-5, abs=1e-9), name
+        assert value(new) == pytest.approx(after[at][idx], rel=1e-5, abs=1e-9), name
