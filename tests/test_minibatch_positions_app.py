@@ -1,6 +1,7 @@
 """Every position of the player on a mini-batch link runs without an exception — including the
 update animation after the last step (?step=len(trace): the player's End), where the
-mini-batch panel once indexed past the trace — and the panel says where the player is."""
+mini-batch panel once indexed past the trace — and the panel says where the stepper is in
+predict mode (the server's step), and names no step in explore mode (the page steps unseen)."""
 from __future__ import annotations
 
 import numpy as np
@@ -30,5 +31,7 @@ def test_each_position_of_a_mini_batch(mode, i, says):
     at = make_app(preset="xor", batch=XOR, step=str(i), mode=mode)
     assert not at.exception, [e.message for e in at.exception]
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
-    if mode == "explore" or i < len(TRACE):  # predict mode has no animation position: it stops at the last step
+    if mode == "explore":  # the player steps in the page, unseen by the server: no step is named
+        assert "Mini-batch of m = 4: each example's backprop call" in text and "is in" not in text, text
+    elif i < len(TRACE):  # predict mode has no animation position: it stops at the last step
         assert says in text, text

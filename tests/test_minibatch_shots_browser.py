@@ -71,6 +71,12 @@ def test_minibatch_view_at_the_running_sums(page, streamlit_server, tmp_path):
         assert fmt(float(v)).replace("\u2212", "-") in shown, (fmt(float(v)), shown)
     assert page.get_by_text("Mini-batch of m = 4").count() == 1
     shot(page, tmp_path, "minibatch.png")
+    panel = page.locator('[data-testid="stExpander"]').filter(has_text="Mini-batch: step through")
+    panel.evaluate("e => e.scrollIntoView({block: 'center'})")
+    for e in range(len(EXAMPLES)):  # a row per example: Step into, Skip past
+        assert panel.locator(f".st-key-mb_into_{e} button").first.is_visible()
+        assert panel.locator(f".st-key-mb_skip_{e} button").first.is_visible()
+    shot(page, tmp_path, "minibatch-panel.png")
 
     page.set_viewport_size({"width": 1024, "height": 768})
     open_at_sums(page, streamlit_server, "&projector=1")
