@@ -295,17 +295,38 @@ async def warm(url: str) -> None:
     await c.close()
 
 
+async def serial_costs(url: str, pid: int, k: int = 10) -> dict:
+    """Server CPU ms per run, one session at a time (no queueing): a first run (with the
+    walk-through), the "have" rerun, and a plain rerun (the id only)."""
+    clients, out = [Client(url, random.Random(i)) for i in range(k)], {}
+    runs, c0 = [], cpu_seconds(pid)
+    for c in clients:
+        await c.connect()
+        runs.append((await c.rerun())[1])
+    out["first"], c0 = 1000 * (cpu_seconds(pid) - c0) / k, cpu_seconds(pid)
+    for c, run in zip(clients, runs, strict=True):
+        await c._have(run)
+    out["have"], c0 = 1000 * (cpu_seconds(pid) - c0) / k, cpu_seconds(pid)
+    for c in clients:
+        await c.rerun()
+    out["plain"] = 1000 * (cpu_seconds(pid) - c0) / k
+    await asyncio.gather(*(c.close() for c in clients))
+    return out
+
+
 async def run_server(compression: bool, a) -> list[dict]:
     rows = []
     with Server(extra=("--server.enableWebsocketCompression", "true" if compression else "false")) as srv:
         srv.wait_healthy()
         await warm(srv.url)
         pid, clients, rng = srv.proc.pid, [], random.Random(1)
+        serial = await serial_costs(srv.url, pid)
+        print(f"compression {compression}: server CPU per run, one at a time: {serial}", flush=True)
         base = rss_bytes(pid)
         try:
             for n in a.sessions:
                 r = await level(srv.url, pid, clients, n, a, rng, base)
-                r["compression"] = compression
+                r["compression"], r["serial"] = compression, serial
                 rows.append(r)
                 print(summary(r), flush=True)
         finally:
@@ -399,8 +420,65 @@ def markdown(data: dict) -> str:
         else:
             out.append(f"| {n} | not measured (100 already saturated: p95 1.9 s) | — | none (0 messages) | "
                        f"{cpu:.0f} ms/s | — |")
+    out += ["", *analysis(rows, a)]
     out.append(MARK[1])
     return "\n".join(out)
+
+
+def analysis(rows: list[dict], a: dict) -> list[str]:
+    """What the rows say: what one process holds, compression, where a first run's time goes."""
+    by = {(r["compression"], r["n"]): r for r in rows}
+    comp = [c for c in (False, True) if any(r["compression"] == c for r in rows)]
+    c = comp[-1]  # the configured setting when both ran
+    top, low = max(a["sessions"]), min(a["sessions"])
+    t, b = by[(c, top)], by[(c, low)]
+    step = lambda r: _mean(r["stepping"]["cpu_ms_per_s"])  # noqa: E731
+    ser = t.get("serial", {"first": float("nan"), "have": float("nan"), "plain": float("nan")})
+    per_open = ser["first"] + ser["have"]
+    errs = sum(len(r["errors"]) for r in rows)
+    out = [f"**What one process holds.** With {top} sessions on one process (compression {'on' if c else 'off'}), "
+           f"stepping cost the server {step(t):.0f} ms of CPU per second ({low} session{'s' * (low != 1)}: "
+           f"{step(b):.0f} ms/s): flat, the process's own housekeeping; its RSS did not move while they "
+           f"stepped ({t['stepping']['rss'][0] / 2**20:.0f} → {t['stepping']['rss'][-1] / 2**20:.0f} MB), and a "
+           f"session costs ≈ {t['per_session_mb']:.1f} MB. Errors in the whole run: {errs}. So stepping no longer "
+           f"limits a process; the server work around it does. A new session costs ≈ {per_open:.0f} ms of server "
+           f"CPU (measured one at a time: its first run {ser['first']:.0f} ms, the \"have\" rerun "
+           f"{ser['have']:.0f} ms; a rerun without the walk-through {ser['plain']:.0f} ms), and a process runs "
+           f"its scripts on one core (one interpreter lock): it admits at most ≈ {1000 / per_open:.0f} new "
+           f"sessions a second. Arriving at {a['rate']:g} a second, the {t['new']} sessions that took the level "
+           f"to {top} had their first run in p50 {t['first_p50']:.0f} ms, p95 {t['first_p95']:.0f} ms; a whole "
+           f"class opening the link in the same second queues instead (the last of 200 waits ≈ "
+           f"{200 * per_open / 1000:.0f} s). The mix of preset and mode switches and reloads at {top}: p95 "
+           f"{_ms(t['action_p95'])}. One process holds {top} stepping sessions; what it does not hold is "
+           f"{top} sessions *starting* at once — more processes behind nginx (deploy/) divide that queue."]
+    if len(comp) == 2:
+        on, off = by[(True, top)], by[(False, top)]
+        s_on, s_off = on.get("serial", {}), off.get("serial", {})
+        mb_on, mb_off = on["wire_per_open"] / 1e6, off["wire_per_open"] / 1e6
+        link = lambda mb: 200 * mb * 8 / 50  # noqa: E731  (s for 200 sessions at 50 Mbit/s)
+        out += ["", f"**Websocket compression** (`server.enableWebsocketCompression`, permessage-deflate). Per "
+                f"new session the wire carried {mb_off:.2f} MB without it and {mb_on:.2f} MB with it "
+                f"({mb_off / mb_on:.1f}× less), for ≈ {s_on.get('first', 0) - s_off.get('first', 0):.0f} ms more "
+                f"server CPU per first run (one at a time: {s_off.get('first', 0):.0f} → "
+                f"{s_on.get('first', 0):.0f} ms). On loopback there is no bandwidth to save, so the latencies "
+                "here show only the extra CPU and the machine's load at the time (see the load column: the two "
+                "servers ran one after the other, not side by side). In a classroom the shared link is the "
+                f"tighter limit: 200 first runs are {200 * mb_off:.0f} MB against {200 * mb_on:.0f} MB — at "
+                f"50 Mbit/s, {link(mb_off):.0f} s of the link's time against {link(mb_on):.0f} s. So it is on "
+                "in `.streamlit/config.toml`. Every browser offers permessage-deflate (Chromium agreed "
+                "`permessage-deflate; server_max_window_bits=12; client_max_window_bits=12` with this app) "
+                "and nginx passes it through (tests/test_deploy_nginx.py)."]
+        out += ["", f"**Where a first run's time goes, and what is left.** One at a time, a first run costs "
+                f"{s_off.get('first', 0):.0f} ms of server CPU against {s_off.get('plain', 0):.0f} ms for a "
+                f"rerun that sends the id only: ≈ {s_off.get('first', 0) - s_off.get('plain', 0):.0f} ms per "
+                "session is the walk-through itself — Streamlit serialises a component's data for every "
+                "session (`json.dumps` of the dict, again with `sort_keys` for the element's identity, then a "
+                "hash of the message) — plus, with compression, "
+                f"≈ {s_on.get('first', 0) - s_off.get('first', 0):.0f} ms to deflate it for each connection. "
+                "Sending the cached walk-through as bytes (serialised, or compressed, once per network; "
+                "decoded in the page) would take most of that off every session after the first. It "
+                "changes nnviz_app/player_host.py and streamlit_host.js, not done in this round."]
+    return out
 
 
 def main(argv=None) -> int:

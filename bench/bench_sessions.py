@@ -330,6 +330,22 @@ def markdown(data: dict) -> str:
             f"{r['server_cpu_ms_per_step']:.1f} ms" + (f" ({b[3]} ms)" if b else "") + f" | {r['browser_cpu_ms_per_step']:.0f} ms"
             + (f" ({b[4]} ms)" if b else "") + f" | {r['rss_base'] / 2**20:.0f} → {r['rss_with_sessions'] / 2**20:.0f} MB "
             f"({r['per_session_mb']:.2f} MB) | {r['loadavg'][0]:.1f}" + (f" · {b[5]}" if b else "") + " |")
+    rows = [r for r in data["rows"] if r["backends"] == 1]
+    if rows:
+        t = max(rows, key=lambda r: r["n"])
+        cores = os.cpu_count() or 2
+        demand = t["n"] / 0.75  # presses a second: one per 0.5–1.0 s in each page
+        supply = 1000 * cores / max(t["browser_cpu_ms_per_step"], 1)
+        out += ["", f"**Chromium saturates first.** The pages sent {sum(r['frames_sent'] for r in rows)} websocket "
+                f"frames while stepping, and the server spent {t['server_cpu_ms_per_step']:.1f} ms of CPU per step "
+                f"at {t['n']} pages (its idle housekeeping spread over the steps; before the player: 14 ms). "
+                f"Chromium spent {t['browser_cpu_ms_per_step']:.0f} ms per step drawing it (plotly.js in each "
+                f"page): {cores} cores, were they Chromium's alone, would draw at most ≈ {supply:.0f} steps a second "
+                f"for all pages together; {t['n']} pages pressing every 0.5–1.0 s ask for up to ≈ {demand:.0f}, "
+                f"and it drew {t['steps_timed'] / t['stepping_s']:.1f} a second, sharing the cores with the "
+                "other engineers' work (see the load column). The presses queue in the browser: that is what "
+                "the step times above measure. The server's side of many sessions is measured without browsers "
+                "in the next section; a real class has one browser per student, on its own machine."]
     out.append(MARK[1])
     return "\n".join(out)
 

@@ -43,6 +43,9 @@ import bench_engine  # noqa: E402  (first: it pins BLAS threads before numpy is 
 from common import fmt_load, loadavg  # noqa: E402
 
 RESULTS = HERE / "RESULTS.md"
+NOTE5 = ("Before the client-side player (issue 11): every → was a server round trip. The same "
+         "measurements with the player, side by side with these, are in \"Many browser sessions with the "
+         "player\" and \"Many sessions with the player\" at the end of this file.")
 RAW = HERE / "results.json"  # the last run's raw figures (RESULTS.md is made from them)
 BUDGETS = {  # ms unless noted
     "engine_vs_floor": 1.2,      # nnviz SGD / update_mini_batch ÷ the numpy floor
@@ -318,7 +321,7 @@ def details(results: dict) -> str:
                 + f"; server healthy after {c['health_median']:.2f} s (median). Load {fmt_load(c['load'])}.", ""]
     ss = results.get("sessions", {})
     if ss and "error" not in ss:
-        out += ["## 5. Many sessions", "",
+        out += ["## 5. Many sessions (before the player)", "", NOTE5, "",
                 "`python3 bench/bench_sessions.py` — one Chromium, one page (one Streamlit session) per "
                 "session, up to 10 pages per browser context direct and one context each behind nginx, "
                 "seed preset; sessions added level by level on one server (1 → 10 → 25 → 50, each level's "
@@ -345,7 +348,7 @@ def details(results: dict) -> str:
         out.append("")
     pr = results.get("protocol", {})
     if pr and "error" not in pr:
-        out += ["### 5b. Many sessions, server only (websocket protocol)", "",
+        out += ["### 5b. Many sessions, server only (websocket protocol; before the player)", "",
                 "`python3 bench/bench_protocol.py` — each client drives a real Streamlit session over "
                 "`/_stcore/stream` as the browser does, without rendering: first run, then a click on "
                 "the explorer's Next button (its trigger and the fragment id) 15 times, 0.5–1.0 s apart; "

@@ -169,5 +169,29 @@ def test_app_downloads_export_the_mini_batch(monkeypatch):
         np.testing.assert_array_equal(a.value, b.value)
     data = page_data(made["Walk-through (HTML, offline)"]().decode())
     assert len(data["steps"]) == len(want) and "mini-batch of m = 4" in data["meta"]
+    assert data["title"] == f"nnviz — {XOR.title}, a mini-batch of 4"
     helps = {b.proto.label: b.proto.help for b in at.get("download_button")}
     assert f"({len(want)} frames" in helps["Steps GIF"]
+
+
+def test_uploading_a_saved_mini_batch_steps_through_it_again():
+    """A trace saved from a mini-batch loads back as that mini-batch (not its first example)."""
+    from nnviz_app import state as ui_state
+    from test_export_ui import fresh_state, upload
+    ss = fresh_state(batch=None)
+    from nnviz.export.files import trace_json
+    kind, text = upload(ss, "four.json", trace_json(oracle(4)).encode())
+    assert kind == "ok" and "a mini-batch of 4 examples" in text
+    again = Trace.from_json(export_ui_trace_key(ui_state, ss))
+    want = oracle(4)
+    assert again.m == 4
+    for a, b in zip(again.new_weights + again.new_biases, want.new_weights + want.new_biases, strict=True):
+        np.testing.assert_array_equal(a, b)
+    kind, text = upload(ss, "one.json", XOR.config.model_dump_json().encode())  # a plain config: no batch
+    assert kind == "ok" and "mini-batch" not in text and ss.ui["batch"] is None
+
+
+def export_ui_trace_key(ui_state, ss) -> str:
+    """The trace the explorer shows for this state, as JSON (recomputed from the key)."""
+    from nnviz.export.files import load_trace
+    return load_trace(ui_state.trace_key({**ui_state.defaults(), **ss.ui})).to_json()

@@ -125,6 +125,21 @@ export function render(el, wt, options = {}) {
       texCache.set(src, html);
     }
     if (html === null) target.textContent = src; else target.innerHTML = html;  // KaTeX output of our own LaTeX
+    fit(target);
+  }
+
+  // Projection mode: a formula wider than its column (a mini-batch's three matrices side by
+  // side) shrinks until it fits, never below the projector's 16 px floor (then it scrolls).
+  function fit(target) {
+    const ks = options.projector ? [...target.querySelectorAll(".katex")] : [];
+    if (!ks.length) return;
+    for (const k of ks) k.style.fontSize = "";
+    const wide = () => target.scrollWidth > target.clientWidth + 1 || ks.some(k => k.scrollWidth > k.clientWidth + 1);
+    let px = Math.max(...ks.map(k => parseFloat(getComputedStyle(k).fontSize)));
+    while (wide() && px > 16) {
+      px = Math.max(16, px * 0.94);
+      for (const k of ks) k.style.fontSize = px + "px";
+    }
   }
 
   function options_(select, n, value, name) {
@@ -149,8 +164,10 @@ export function render(el, wt, options = {}) {
   let wasNarrow = null;
   const onResize = () => {  // a phone turned sideways: the other layout
     if (narrow() !== wasNarrow && cur >= 0) { wasNarrow = narrow(); shownFig = -1; draw(cur); }
+    fit(sym); fit(num);
   };
   window.addEventListener("resize", onResize);
+  if (options.projector && document.fonts) document.fonts.ready.then(() => { fit(sym); fit(num); });  // KaTeX's fonts change widths
 
   function draw(i) {
     const s = i === last ? wt.update : steps[i];
