@@ -6,7 +6,8 @@ shows over it although the hover points are drawn as nothing.
 Checked in the SVG plotly drew (not in plotly's data): at every position of the seed's
 walk-through, forward and back, the texts of the "labels" trace and of the node traces
 are those of ``step_figure`` for that step, and the fill of each coloured node is
-``palette.scale_color`` of the trace's value.
+``palette.scale_color`` of the trace's value; the code panel (only its changed lines are
+replaced) holds the step's whole panel text with the step's lines marked.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from nnviz.draw.layout import SCREENS
 from nnviz.draw.state import graph_state
 from nnviz.engine.presets import PRESETS
 from nnviz.export.html import walkthrough_html
+from nnviz.export.walkthrough import walkthrough
 from nnviz.trace.numfmt import fmt
 from nnviz.trace.record import trace_backprop
 from player_support import wait_step
@@ -30,6 +32,9 @@ CFG = PRESETS["seed"].config
 TRACE = trace_backprop(CFG.network(), CFG.x_array, CFG.y_array, CFG.eta)
 N = len(TRACE)
 _, W, H = SCREENS["desktop"]
+WT = walkthrough(TRACE, phone=False)
+CODE_JS = """() => { const c = document.querySelector('.nnviz-player .nnp-code');
+  return {text: c.textContent, hl: [...c.querySelectorAll('.hl .no')].map(e => Number(e.textContent))}; }"""
 
 DRAWN_JS = """() => {
   const gd = document.querySelector('.nnviz-player .nnp-fig');
@@ -81,6 +86,11 @@ def test_every_position_draws_its_own_figure_both_ways(page_at_file):
         for name, texts in _want(i).items():
             got = drawn.get(name, [{"texts": []}])
             assert len(got) == 1 and sorted(got[0]["texts"]) == texts, (i, name)
+        if i < N:  # the code panel: its whole text (only changed lines are replaced) and marked lines
+            code = page.evaluate(CODE_JS)
+            tmpl = page.evaluate("(h) => { const t = document.createElement('template'); t.innerHTML = h;"
+                                 " return t.content.textContent; }", WT["code"][WT["steps"][i]["code"]])
+            assert code == {"text": tmpl, "hl": list(TRACE[i].code.lines)}, i
         st = graph_state(TRACE, i)
         coloured = sorted((s.layer, s.index) for s in st.nodes.values() if s.colored)
         if coloured:
