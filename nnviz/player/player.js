@@ -168,8 +168,11 @@ export function render(el, wt, options = {}) {
     fit(sym); fit(num);
   };
   window.addEventListener("resize", onResize);
-  const resized = typeof ResizeObserver === "function" ?  // (at the next frame: no resize loop)
-    new ResizeObserver(() => requestAnimationFrame(onResize)) : null;
+  let observedWidth = -1;  // only a new width matters (the height changes with every step)
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(entries => {
+    const w = entries[entries.length - 1].contentRect.width;
+    if (w !== observedWidth) { observedWidth = w; requestAnimationFrame(onResize); }  // next frame: no resize loop
+  }) : null;
   if (resized) resized.observe(root);
   if (options.projector && document.fonts) document.fonts.ready.then(() => { fit(sym); fit(num); });  // KaTeX's fonts change widths
 
@@ -190,11 +193,20 @@ export function render(el, wt, options = {}) {
       shownFig = i;
       fig.setAttribute("aria-label", s.title || s.heading);
       root.dataset.drawn = "";
-      // the config once: given again, plotly.js rebuilds its whole context (~2 ms a step)
+      // the config once: given again, plotly.js rebuilds its whole context (~2 ms a step).
+      // The formulas and code follow the chart, in the same task: plotly.js lays the page
+      // out as it starts, and would lay out their new content there too, then again.
       Plotly.react(fig, {data: f.data, layout: f.layout, frames: f.frames || [],
                          config: fig._context ? undefined : {displayModeBar: false, responsive: false}})
-        .then(() => { if (shownFig === i) { root.dataset.drawn = String(i + 1); announce(i); } });
+        .then(() => { if (shownFig === i) { drawSide(i); root.dataset.drawn = String(i + 1); announce(i); } },
+              e => { console.error(e); if (shownFig === i) drawSide(i); });
+    } else {
+      drawSide(i);
     }
+  }
+
+  function drawSide(i) {  // the formulas, the explanation, the code or the update's table
+    const s = i === last ? wt.update : steps[i];
     if (i === last) {
       viewBox.hidden = true;
       tex(sym, wt.update.tex, "sym");
