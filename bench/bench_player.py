@@ -207,8 +207,8 @@ def markdown(r: dict) -> str:
         "for a new network or projection, or on returning from predict mode (the page reports which "
         "one it holds, so other runs — a download, a check — send its id only); never per step. The "
         "reload column is a new session, so it carries the walk-through again. The websocket column "
-        "counts the messages' bytes as the page receives them (after the websocket compression that "
-        "the sessions section turns on).", MARK[1]])
+        "counts the messages' bytes as the page receives them, decompressed (on the wire, the websocket "
+        "compression the sessions section turns on makes them several times smaller).", MARK[1]])
 
 
 def main(argv=None) -> int:

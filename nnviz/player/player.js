@@ -114,9 +114,7 @@ export function render(el, wt, options = {}) {
   el.append(root);
 
   // ---- drawing ----------------------------------------------------------------------
-  function tex(target, src, key) {
-    if (shown[key] === src) return;
-    shown[key] = src;
+  function typeset(src) {  // KaTeX's HTML of our own LaTeX (null: shown as text), made once
     let html = texCache.get(src);
     if (html === undefined) {
       try {
@@ -124,8 +122,33 @@ export function render(el, wt, options = {}) {
       } catch (e) { html = null; }
       texCache.set(src, html);
     }
-    if (html === null) target.textContent = src; else target.innerHTML = html;  // KaTeX output of our own LaTeX
+    return html;
+  }
+
+  function tex(target, src, key) {
+    if (shown[key] === src) return;
+    shown[key] = src;
+    const html = typeset(src);
+    if (html === null) target.textContent = src; else target.innerHTML = html;
     fit(target);
+  }
+
+  // While the page is idle, the formulas of the steps next to step i are typeset ahead
+  // (a 5 × 8 network's matrices take KaTeX a few ms each): the next key only shows them.
+  const idle = window.requestIdleCallback || (cb => setTimeout(cb, 50));
+  let warmed = -1;
+  function warm(i) {
+    if (warmed === i) return;
+    warmed = i;
+    idle(() => {
+      for (const n of [i + 1, i - 1]) {
+        const s = steps[n];
+        if (!s || warmed !== i) continue;
+        typeset(s.tex[view === "scalar" ? "scalar" : "matrix"]);  // as drawSide picks them
+        typeset(view === "scalar" ? s.numbers.scalar[Math.min(j, s.neurons.j - 1)][Math.min(k, s.neurons.k - 1)]
+          : s.numbers.matrix);
+      }
+    });
   }
 
   // Projection mode: a formula wider than its column (a mini-batch's three matrices side by
@@ -198,7 +221,7 @@ export function render(el, wt, options = {}) {
       // out as it starts, and would lay out their new content there too, then again.
       Plotly.react(fig, {data: f.data, layout: f.layout, frames: f.frames || [],
                          config: fig._context ? undefined : {displayModeBar: false, responsive: false}})
-        .then(() => { if (shownFig === i) { drawSide(i); root.dataset.drawn = String(i + 1); announce(i); } },
+        .then(() => { if (shownFig === i) { drawSide(i); root.dataset.drawn = String(i + 1); announce(i); warm(i); } },
               e => { console.error(e); if (shownFig === i) drawSide(i); });
     } else {
       drawSide(i);
