@@ -176,9 +176,9 @@ def markdown(r: dict) -> str:
         "time grows with traces, annotations and SVG elements; profiled with Chromium's CPU profiler):", "",
         "| network | traces / annotations of a step figure, before | now | walk-through JSON, before | now |",
         "|---|---|---|---|---|", *fig_rows, "",
-        "* edges share one trace per line style (colour, dash, width rounded to 0.5 px; plotly.js spends "
-        "≈ 0.5 ms per trace per redraw in `findArrayAttributes` alone), each point's customdata naming "
-        "its edge; the graph's labels (edge values, labels above small nodes, the step's values under "
+        "* edges share one trace per line style (colour, dash, width rounded to 0.5 px; plotly.js pays "
+        "per trace on every redraw, e.g. `findArrayAttributes` walks the whole trace schema), each "
+        "point's customdata naming its edge; the graph's labels (edge values, labels above small nodes, the step's values under "
         "nodes) are one text trace over one trace of white boxes instead of one annotation each; edge "
         "hover points are drawn as nothing (`mode: \"none\"`, still hovered);",
         "* the walk-through (version 2) stores each figure as the patch from the step before "

@@ -37,7 +37,7 @@ SCALE = [list(c) for c in go.scatter.Marker(colorscale=COLORSCALE).colorscale]  
 HINT = "tap or hover an edge for its value"  # only where labels are left out (never projected)
 
 
-EDGE_STEP = 0.5  # px: edge widths are rounded to this to share a trace (each trace costs plotly.js ~0.5 ms a redraw)
+EDGE_STEP = 0.5  # px: edge widths are rounded to this to share a trace (plotly.js pays per trace each redraw)
 
 
 def edge_style(sc: Scene, val, vmax: float) -> tuple:

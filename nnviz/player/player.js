@@ -216,7 +216,7 @@ export function render(el, wt, options = {}) {
       shownFig = i;
       fig.setAttribute("aria-label", s.title || s.heading);
       root.dataset.drawn = "";
-      // the config once: given again, plotly.js rebuilds its whole context (~2 ms a step).
+      // the config once: given again, plotly.js rebuilds its whole context each time.
       // The formulas and code follow the chart, in the same task: plotly.js lays the page
       // out as it starts, and would lay out their new content there too, then again.
       Plotly.react(fig, {data: f.data, layout: f.layout, frames: f.frames || [],
