@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 from contextlib import nullcontext
 import json
-import re
 import sys
 import tempfile
 import time
@@ -25,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import VIEWPORT, Server, app_url, big_config, cpu_seconds, launch_chromium, loadavg, pct  # noqa: E402
+from common import (VIEWPORT, Server, app_url, big_config, cpu_seconds, launch_chromium, loadavg, pct,  # noqa: E402
+                    write_section)
 
 HERE = Path(__file__).resolve().parent
 MARK = ("<!-- bench_player: begin -->", "<!-- bench_player: end -->")
@@ -194,12 +194,7 @@ def main(argv=None) -> int:
     text = markdown(out)
     print(text)
     if args.write:
-        res = (HERE / "RESULTS.md").read_text()
-        if MARK[0] in res:
-            res = re.sub(re.escape(MARK[0]) + ".*?" + re.escape(MARK[1]), lambda _: text, res, flags=re.S)
-        else:
-            res = res.rstrip() + "\n\n" + text + "\n"
-        (HERE / "RESULTS.md").write_text(res)
+        write_section(text, MARK)
     return 0
 
 

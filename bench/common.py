@@ -109,6 +109,19 @@ def established(port: int) -> int:
     return n
 
 
+def write_section(text: str, mark: tuple[str, str]) -> None:
+    """Put ``text`` (which starts with mark[0] and ends with mark[1]) into RESULTS.md: in
+    place of the section between those markers, else at the end."""
+    path = HERE / "RESULTS.md"
+    res = path.read_text(encoding="utf-8")
+    if mark[0] in res:
+        import re
+        res = re.sub(re.escape(mark[0]) + ".*?" + re.escape(mark[1]), lambda _: text, res, flags=re.S)
+    else:
+        res = res.rstrip() + "\n\n" + text + "\n"
+    path.write_text(res, encoding="utf-8")
+
+
 # ---- the app's server ------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -10,8 +10,11 @@ Sections (each also runs on its own: see the script named):
   2. step        bench_step.py      one step, server side, uncached (seed 3-2-1 and 5×8)
   3. browser     bench_browser.py   one step in Chromium: → until graph + equation updated
   4. cold start  bench_browser.py   `streamlit run` → first graph visible
-  5. sessions    bench_sessions.py  N concurrent browser sessions, direct and through nginx
+  5. sessions    bench_sessions.py  N concurrent browser sessions (the player), direct and through nginx
      protocol    bench_protocol.py  N concurrent sessions over the websocket protocol (server only)
+     (both run on their own since the client-side player, issue 11, and write their own sections
+     into RESULTS.md with --write; the rows 5 below are the round trip before the player, kept
+     from results.json as the baseline)
   6. export      bench_export.py    offline HTML walk-through and GIF of the seed preset
 
 Needs: the app's requirements, Playwright's Python package and the system Chromium
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sys
 import time
 import traceback
@@ -39,6 +43,9 @@ import bench_engine  # noqa: E402  (first: it pins BLAS threads before numpy is 
 from common import fmt_load, loadavg  # noqa: E402
 
 RESULTS = HERE / "RESULTS.md"
+NOTE5 = ("Before the client-side player (issue 11): every → was a server round trip. The same "
+         "measurements with the player, side by side with these, are in \"Many browser sessions with the "
+         "player\" and \"Many sessions with the player\" at the end of this file.")
 RAW = HERE / "results.json"  # the last run's raw figures (RESULTS.md is made from them)
 BUDGETS = {  # ms unless noted
     "engine_vs_floor": 1.2,      # nnviz SGD / update_mini_batch ÷ the numpy floor
@@ -65,8 +72,6 @@ def section(name: str, fn, results: dict, timings: dict) -> None:
 def run_all(quick: bool) -> tuple[dict, dict]:
     import bench_browser
     import bench_export
-    import bench_protocol
-    import bench_sessions
     import bench_step
     results, timings = {}, {}
 
@@ -84,22 +89,11 @@ def run_all(quick: bool) -> tuple[dict, dict]:
         with sync_playwright() as pw:
             return bench_browser.bench_cold(pw, 1 if quick else 3)
 
-    def sessions():
-        if quick:
-            return {"rows": bench_sessions.run((1, 5), (4,), 2, 5)}
-        return {"rows": bench_sessions.run((1, 10, 25, 50), (5,), 2, 20)}
-
-    def protocol():
-        if quick:
-            return {"rows": bench_protocol.run((1, 10), (10,), 2, 5)}
-        return {"rows": bench_protocol.run((1, 10, 25, 50, 100), (50, 100), 2, 15)}
-
     section("engine", engine, results, timings)
     section("step", lambda: bench_step.run(6.0 if quick else 12.0), results, timings)
     section("browser", browser, results, timings)
     section("cold", cold, results, timings)
-    section("protocol", protocol, results, timings)  # before the browsers load the machine
-    section("sessions", sessions, results, timings)
+    # protocol() and sessions() are not run here any more (see the docstring)
     section("export", bench_export.run, results, timings)
     return results, timings
 
@@ -327,7 +321,7 @@ def details(results: dict) -> str:
                 + f"; server healthy after {c['health_median']:.2f} s (median). Load {fmt_load(c['load'])}.", ""]
     ss = results.get("sessions", {})
     if ss and "error" not in ss:
-        out += ["## 5. Many sessions", "",
+        out += ["## 5. Many sessions (before the player)", "", NOTE5, "",
                 "`python3 bench/bench_sessions.py` — one Chromium, one page (one Streamlit session) per "
                 "session, up to 10 pages per browser context direct and one context each behind nginx, "
                 "seed preset; sessions added level by level on one server (1 → 10 → 25 → 50, each level's "
@@ -354,7 +348,7 @@ def details(results: dict) -> str:
         out.append("")
     pr = results.get("protocol", {})
     if pr and "error" not in pr:
-        out += ["### 5b. Many sessions, server only (websocket protocol)", "",
+        out += ["### 5b. Many sessions, server only (websocket protocol; before the player)", "",
                 "`python3 bench/bench_protocol.py` — each client drives a real Streamlit session over "
                 "`/_stcore/stream` as the browser does, without rendering: first run, then a click on "
                 "the explorer's Next button (its trigger and the fragment id) 15 times, 0.5–1.0 s apart; "
@@ -419,7 +413,16 @@ def write(results: dict, timings: dict, started: str, load0, load1, quick: bool)
         "Missed in this run: " + ("; ".join(f"{r[1]} ({r[2]} vs {r[3]})" for r in missed) if missed else "none") + ".",
         "",
     ]
-    RESULTS.write_text("\n".join(parts), encoding="utf-8")
+    RESULTS.write_text("\n".join(parts + kept_sections()), encoding="utf-8")
+
+
+def kept_sections() -> list[str]:
+    """The sections other scripts write into RESULTS.md between their own markers
+    (bench_player, bench_protocol, bench_sessions): kept when this script rewrites it."""
+    if not RESULTS.exists():
+        return []
+    text = RESULTS.read_text(encoding="utf-8")
+    return [m.group(0) + "\n" for m in re.finditer(r"<!-- (bench_\w+): begin -->.*?<!-- \1: end -->", text, re.S)]
 
 
 def analysis(results: dict) -> str:

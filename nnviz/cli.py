@@ -21,7 +21,8 @@ from nnviz.engine.text import excerpt
 from nnviz.trace.explain import explain_markdown
 from nnviz.engine.presets import PRESETS, load_preset
 from nnviz.trace.minibatch import MAX_EXAMPLES, trace_mini_batch
-from nnviz.trace.record import trace_backprop
+from nnviz.export.files import load_trace
+from nnviz.trace.record import Trace, trace_backprop
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,25 +30,53 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {excerpt(message, 300)} (see --help)\n")
 
 
+def read_config_file(config: str) -> bytes:
+    """The bytes of ``--config FILE`` (at most the 64 KiB limit); ConfigError otherwise."""
+    path = Path(config)
+    try:  # never read more than the limit (a huge file, /dev/zero)
+        with path.open("rb") as f:
+            raw = f.read(MAX_JSON_BYTES + 1)
+    except (OSError, ValueError) as e:  # ValueError: a NUL byte or lone surrogate in the name
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+        raise ConfigError(f"Cannot read config file {excerpt(config, 80)!r}: {excerpt(reason, 120)}.") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise ConfigError(f"Config file {excerpt(path.name, 80)!r} is larger than {MAX_JSON_BYTES:,} bytes "
+                          "(64 KiB); at most that much is allowed.")
+    return raw
+
+
 def load_config(preset: str | None, config: str | None) -> tuple[Config, str]:
     """The Config named by ``--preset`` or read from ``--config``; ConfigError otherwise."""
     if config:
-        path = Path(config)
-        try:  # never read more than the limit (a huge file, /dev/zero)
-            with path.open("rb") as f:
-                raw = f.read(MAX_JSON_BYTES + 1)
-        except (OSError, ValueError) as e:  # ValueError: a NUL byte or lone surrogate in the name
-            reason = e.strerror if isinstance(e, OSError) and e.strerror else e
-            raise ConfigError(f"Cannot read config file {excerpt(config, 80)!r}: {excerpt(reason, 120)}.") from None
-        if len(raw) > MAX_JSON_BYTES:
-            raise ConfigError(f"Config file {excerpt(path.name, 80)!r} is larger than {MAX_JSON_BYTES:,} bytes "
-                              "(64 KiB); at most that much is allowed.")
-        return Config.from_json(raw), path.name
+        return Config.from_json(read_config_file(config)), Path(config).name
     try:
         p = load_preset(preset or "seed")
     except ValueError as e:
         raise ConfigError(str(e)) from None
     return p.config, p.title
+
+
+def make_trace(args) -> tuple[Trace, str]:
+    """(trace, title) for ``--preset`` / ``--config`` and ``--batch N``: with N > 1 a mini-batch
+    of ``batch_examples``; else a config's one backprop call, or a trace file's own call or
+    mini-batch (its ``examples``, recomputed by ``load_trace``)."""
+    saved = None
+    if args.config:
+        raw = read_config_file(args.config)
+        cfg, title, saved = Config.from_json(raw), Path(args.config).name, load_trace(raw)
+    else:
+        cfg, title = load_config(args.preset, None)
+    if args.batch > 1:
+        examples = batch_examples(cfg, args.preset, args.batch, saved.examples if saved else ())
+        return trace_mini_batch(cfg.network(), examples, cfg.eta), title
+    return saved or trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta), title
+
+
+def add_batch_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--batch", type=int, default=1, choices=range(1, MAX_EXAMPLES + 1), metavar="N",
+                        help=f"a mini-batch of N examples (1-{MAX_EXAMPLES}, default 1), stepped as the seed's "
+                             "update_mini_batch: the preset's own data in turn (XOR's four examples), else a "
+                             "trace file's examples in turn, else the network's x, y repeated")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,9 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="print the trace as JSON instead")
     ex.add_argument("--digits", type=int, default=9, choices=range(2, 16), metavar="N",
                     help="significant digits shown (2-15, default 9)")
-    ex.add_argument("--batch", type=int, default=1, choices=range(1, MAX_EXAMPLES + 1), metavar="N",
-                    help=f"a mini-batch of N examples (1-{MAX_EXAMPLES}, default 1): the preset's own data "
-                         "in turn (XOR's four examples), else the network's x, y repeated")
+    add_batch_option(ex)
     ex.set_defaults(run=_explain)
     _add_export(sub)
     app = sub.add_parser("app", help="start the Streamlit app (Ctrl+C stops it)",
@@ -72,20 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def batch_examples(cfg: Config, preset: str | None, n: int) -> list:
-    """n (x, y) pairs: the preset's examples in turn when it has some, else (x, y) repeated."""
+def batch_examples(cfg: Config, preset: str | None, n: int, pool=()) -> list:
+    """n (x, y) pairs: the preset's examples in turn when it has some, else ``pool``'s (a
+    trace file's examples) in turn, else (x, y) repeated."""
     data = load_preset(preset).examples if preset else ()
     pairs = [(np.array(x, dtype=float), np.array(y, dtype=float)) for x, y in data]
-    pairs = pairs or [(cfg.x_array, cfg.y_array)]
+    pairs = pairs or list(pool) or [(cfg.x_array, cfg.y_array)]
     return list(itertools.islice(itertools.cycle(pairs), n))
 
 
 def _explain(args) -> str:
-    cfg, title = load_config(args.preset, args.config)
-    if args.batch > 1:
-        trace = trace_mini_batch(cfg.network(), batch_examples(cfg, args.preset, args.batch), cfg.eta)
-    else:
-        trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    trace, title = make_trace(args)
     return trace.to_json(indent=1) + "\n" if args.json else explain_markdown(trace, title, args.digits)
 
 
@@ -104,7 +128,8 @@ def _pixels(text: str) -> int:
 
 def _add_export(sub) -> None:
     ex = sub.add_parser("export", help="write the walk-through (HTML), a step (PNG/SVG), a GIF or the trace (JSON)",
-                        description="Export one backprop call: --format html is one offline page of every step "
+                        description="Export one backprop call (with --batch N: a mini-batch of N, as update_mini_batch "
+                                    "runs it): --format html is one offline page of every step "
                                     "(open it in a browser, step with arrow keys / Page Up / Page Down); png/svg "
                                     "one step; gif every step (or --update: the update animation); json the trace.")
     src = ex.add_mutually_exclusive_group()
@@ -119,6 +144,7 @@ def _add_export(sub) -> None:
     ex.add_argument("--width", type=_pixels, default=1280, metavar="PX", help="png/svg/gif width (default 1280)")
     ex.add_argument("--height", type=_pixels, default=720, metavar="PX", help="png/svg/gif height (default 720)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_option(ex)
     ex.set_defaults(run=_export)
 
 
@@ -143,19 +169,20 @@ def _export(args) -> str:
     if args.update and args.format != "gif":
         raise export_files.ExportError("--update applies to --format gif only.")
     out = None if args.out == "-" else export_files.check_writable(args.out)
-    cfg, title = load_config(args.preset, args.config)
-    trace = trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+    trace, title = make_trace(args)
     size, bar = {"width": args.width, "height": args.height, "theme": args.theme}, _progress_bar(args.quiet)
     if args.format == "html":
-        data = export_html.walkthrough_html(trace, f"nnviz — {title}", theme=args.theme).encode()
+        name = f"nnviz — {title}" + (f", a mini-batch of {trace.m}" if trace.m > 1 else "")
+        data = export_html.walkthrough_html(trace, name, theme=args.theme).encode()
     elif args.format == "json":
         data = export_files.trace_json(trace).encode()
     elif args.format == "gif":
         data = (render.update_gif if args.update else render.walkthrough_gif)(trace, progress=bar, **size)
     else:
         step = 1 if args.step is None else args.step
+        what = "this network's call" if trace.m == 1 else f"this mini-batch of {trace.m}"
         if not 1 <= step <= len(trace):
-            raise export_files.ExportError(f"--step {step} does not exist: this network's call has steps 1 to {len(trace)}.")
+            raise export_files.ExportError(f"--step {step} does not exist: {what} has steps 1 to {len(trace)}.")
         data = render.step_image(trace, step - 1, args.format, **size)
     if out is None:
         sys.stdout.buffer.write(data)

@@ -83,6 +83,8 @@ def export_ui(ss, cfg_json: str, trace: Trace, i: int, theme: str, step_images: 
     step's PNG/SVG come from the player's own buttons under the graph, which know the step
     on screen."""
     (stem, title), step = _names(ss), f"step{i + 1:02d}"
+    if trace.m > 1:  # the mini-batch in use (cfg_json is ui_state.trace_key: it names the batch)
+        stem, title = f"{stem}-batch{trace.m}", f"{title}, a mini-batch of {trace.m}"
     token = ss.setdefault("export_token", secrets.token_hex(16))
     board = export_board()
 
@@ -134,15 +136,21 @@ def _on_upload(ss) -> None:
     try:
         if f.size > MAX_JSON_BYTES:
             raise ConfigError(f"The file is {f.size:,} bytes; at most {MAX_JSON_BYTES:,} bytes (64 KiB) are allowed.")
-        cfg = Config.from_json(f.getvalue()[: MAX_JSON_BYTES + 1])
+        raw = f.getvalue()[: MAX_JSON_BYTES + 1]
+        cfg = Config.from_json(raw)
+        trace = export_files.load_trace(raw)  # a saved mini-batch's examples, each checked
     except ConfigError as e:
         ss.upload_msg = ("error", f"Could not load {name}: {md_escape(str(e))} The current network is unchanged.")
         return
     editing.set_config(ss, cfg, reset_editors=True)
+    # the file's mini-batch (a trace saved from one) is what the explorer steps through next
+    ss.ui["batch"] = tuple((tuple(x[:, 0].tolist()), tuple(y[:, 0].tolist())) for x, y in trace.examples) \
+        if trace.m > 1 else None
     ui_state.set_step(ss, 0)
     ss.history, ss.example_index = [], 0
+    batch = f", a mini-batch of {trace.m} examples" if trace.m > 1 else ""
     ss.upload_msg = ("ok", f"Loaded {name}: network {'-'.join(map(str, cfg.sizes))}, {cfg.activation}, "
-                           f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}.")
+                           f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}{batch}.")
 
 
 def upload_ui(ss) -> None:

@@ -105,16 +105,33 @@ def advance(ss) -> tuple | None:
 
 def _jump(ss, i: int) -> None:
     ui_state.set_step(ss, i)
+    ss["mb_went"] = (ui_state.trace_key(ss.ui), i)  # said as an event: the page may step on unseen
+
+
+def _where(trace: Trace, i: int) -> str:
+    here = trace[i]
+    if getattr(here, "example", None) is None:
+        return "the update (η/m times the sums)"
+    return f"example {here.example + 1}: " + ("inside its backprop call" if here.kind in INSIDE_CALL
+                                             else "its running sums" if here.kind.startswith("sum")
+                                             else "the call backprop(x, y)")
 
 
 def examples_ui(ss, trace: Trace, i: int) -> None:
-    """One row per example: where the stepper is, and Step into / Skip past its call."""
-    here = trace[i]
-    where = ("the update (η/m times the sums)" if getattr(here, "example", None) is None
-             else f"example {here.example + 1}: " + ("inside its backprop call" if here.kind in INSIDE_CALL
-                                                     else "its running sums" if here.kind.startswith("sum")
-                                                     else "the call backprop(x, y)"))
-    st.markdown(md_escape(f"Mini-batch of m = {trace.m}; step {i + 1} is in {where}."))
+    """One row per example, with Step into / Skip past its call; above them where the stepper
+    is — in predict mode (the server's step), not in explore mode, where the page steps unseen
+    by the server (there only where a button just went)."""
+    key, went = ss.get("mb_went") or (None, None)
+    if ss.ui.get("mode") == "explore":
+        same = key == ui_state.trace_key(ss.ui) and went < len(trace)  # a button of this mini-batch's
+        jumped = f" Went to step {went + 1}, in {_where(trace, went)}." if same else ""
+        st.markdown(md_escape(f"Mini-batch of m = {trace.m}: each example's backprop call, then its running "
+                              "sums Σ∇b, Σ∇w; the update (η/m times the sums) comes once, after the last." + jumped))
+    elif i >= len(trace):  # the player's last position, after the last step: the update animation
+        st.markdown(md_escape(f"Mini-batch of m = {trace.m}; the player is at the update animation "
+                              "(every parameter moved by η/m times its sum)."))
+    else:
+        st.markdown(md_escape(f"Mini-batch of m = {trace.m}; step {i + 1} is in {_where(trace, i)}."))
     for e, (x, y) in enumerate(trace.examples):
         ops = call_steps(trace, e)[1:]  # the operations inside the call (after the call step)
         sums = [s.index for s in trace.steps if getattr(s, "example", None) == e and s.kind.startswith("sum")]

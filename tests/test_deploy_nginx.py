@@ -3,7 +3,7 @@ own temp run dir (bench/bench_sessions.py ``Deployment``), in front of one backe
 
 Checks: the security headers on every kind of response, a link as long as the app allows
 (16,000 characters of cfg=) opens, a flood from one address is cut to the burst allowed,
-and (in Chromium) Streamlit's page works under the Content-Security-Policy with no
+the websocket's compression (.streamlit/config.toml) is negotiated through nginx, and (in Chromium) Streamlit's page works under the Content-Security-Policy with no
 violation.  Skips, saying why, only when nginx is not installed
 (scripts/install-test-deps.sh installs it).
 """
@@ -91,6 +91,15 @@ def test_a_link_as_long_as_the_app_allows_passes_nginx(deployment):
     query = f"cfg={link}&step=9&view=scalar&j=7&k=7&mode=predict&projector=0&preset=mazur"
     code, _ = get(f"{deployment.url}/?{query}")
     assert code == 200  # nginx's default 8 KiB request line answered 414
+
+
+def test_the_websocket_is_compressed_through_nginx(deployment):
+    # permessage-deflate is agreed between the browser and Streamlit: nginx must pass the
+    # extension both ways; the first run (the walk-through) then crosses compressed
+    from test_websocket_compression import open_session
+    r, extensions, wire = open_session(deployment.url, "deflate")
+    assert extensions.startswith("permessage-deflate"), extensions
+    assert r["wt_bytes"] > 100_000 and wire < r["first_payload"] / 3, (wire, r["first_payload"])
 
 
 def test_a_flood_from_one_address_is_limited(deployment):

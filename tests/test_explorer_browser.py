@@ -43,7 +43,7 @@ READ_FIGURE = "() => {" + _FIG_JS + """
   if (!g || !g._fullData) return null;
   return {
     title: g._fullLayout.title.text,
-    data: g._fullData.map(d => ({name: d.name, text: d.text ?? null,
+    data: g._fullData.map(d => ({name: d.name, text: d.text ?? null, line: d.line ? d.line : null,
                                  customdata: d.customdata ?? null,
                                  hovertext: d.hovertext ?? null,
                                  width: d.line ? d.line.width : null})),
@@ -119,17 +119,15 @@ def number(text: str) -> str:
 
 def node_labels(fig) -> dict:
     """(layer, j) -> (prefix, number) shown on the node: ("", "0.7613"), ("x", "0.5"),
-    ("", "?"); from the node text (inside nodes) or "node:l:j" annotations (above them)."""
+    ("", "?"); from the node text (inside nodes) or the "node:l:j" labels (above them)."""
     out = {}
     for d in fig["data"]:
         if d["name"].startswith("nodes") and d["customdata"] and d["text"]:
             texts = d["text"] if isinstance(d["text"], list) else [d["text"]] * len(d["customdata"])
             for (l, j), t in zip(d["customdata"], texts, strict=True):
                 out[(int(l), int(j))] = _prefix_number(plain_lines(t))
-    for a in fig["annotations"]:
-        if a["name"].startswith("node:"):
-            _, l, j = a["name"].split(":")
-            out[(int(l), int(j))] = _prefix_number(plain_lines(a["text"].replace("=", "<br>", 1)))
+    for (l, j), t in _labels(fig, "node").items():
+        out[(l, j)] = _prefix_number(plain_lines(t.replace("=", "<br>", 1)))
     return out
 
 
@@ -138,10 +136,16 @@ def _prefix_number(lines: list[str]) -> tuple[str, str]:
     return ("", number(lines[0])) if len(lines) == 1 else (lines[0], number(lines[1]))
 
 
+def _labels(fig, kind: str) -> dict:
+    """(numbers of the name) -> text of each label "kind:..." of the "labels" text trace."""
+    (labels,) = [d for d in fig["data"] if d["name"] == "labels"]
+    return {tuple(int(v) for v in name.split(":")[1:]): text
+            for name, text in zip(labels["customdata"], labels["text"], strict=True) if name.startswith(kind + ":")}
+
+
 def edge_labels(fig) -> dict:
     """(l, j, k) -> label lines of the edge carrying w^l_jk."""
-    return {tuple(int(v) for v in a["name"].split(":")[1:]): plain_lines(a["text"])
-            for a in fig["annotations"] if a["name"].startswith("edge:")}
+    return {e: plain_lines(t) for e, t in _labels(fig, "edge").items()}
 
 
 def read_figure(page) -> dict:
@@ -370,8 +374,10 @@ def test_update_animation_plays_in_the_browser_without_the_server(page, streamli
     mid = read_figure(page)
     assert 0 < mid["active"] < 19
     assert edge_numbers(mid) != edge_numbers(before)
-    assert [d["width"] for d in mid["data"] if d["name"].startswith("edge:")] != \
-        [d["width"] for d in before["data"] if d["name"].startswith("edge:")]
+    def widths(fig):  # edge -> its line's width (edges share one trace per style)
+        return {tuple(c): d["line"]["width"] for d in fig["data"] if d["name"] == "edges"
+                for c in d["customdata"] if c is not None}
+    assert widths(mid) != widths(before)
     screenshot(page, shot_path(tmp_path, "update.png"))
 
     figure.locator(".updatemenu-button", has_text="Play").click()

@@ -22,6 +22,7 @@ from PIL import Image, ImageSequence
 from nnviz.export import files as export_files
 from nnviz.export import html as export_html
 from nnviz.export import images as render
+from nnviz.export.walkthrough import step_figures
 from cli_support import assert_one_line_error, run_main
 from oracles import steps_of_one_call
 from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError, random_config
@@ -158,7 +159,7 @@ def test_projector_theme_page(seed):
     page = export_html.walkthrough_html(seed, theme="projector")
     assert '<body class="projector">' in page
     data = json.loads(re.search(r'id="nnviz-data">(.*?)</script>', page, re.S).group(1))
-    assert data["theme"] == "projector" and data["steps"][0]["figure"]["layout"]["width"] == SCREENS["projected"][1]
+    assert data["theme"] == "projector" and step_figures(data)[0]["layout"]["width"] == SCREENS["projected"][1]
 
 
 # ---- images ------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def test_update_frames_end_at_the_new_weights(seed):
     frames = render.update_frames(seed, 800, 450, n_frames=5)
     assert len(frames) == 5 and all("updatemenus" not in f["layout"] for f in frames)
     assert [f["layout"]["sliders"][0]["active"] for f in frames] == list(range(5))
-    texts = " ".join(a["text"] for a in frames[-1]["layout"]["annotations"])
+    texts = " ".join(next(d for d in frames[-1]["data"] if d.get("name") == "labels")["text"])
     new_w = seed.new_weights[0][0, 0]
     assert f"{new_w:+.4f}".replace("-", "−")[:6] in texts
 

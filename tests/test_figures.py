@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from nnviz.draw import layout as figure_layout
@@ -48,21 +49,37 @@ def _num(text: str) -> str:
     return text[1:] if text.startswith("+") else text
 
 
+def _labels(data, kind: str) -> dict:
+    """(numbers of the name) -> text of the labels named "kind:..." in the "labels" text trace."""
+    (tr,) = [t for t in data if t.name == "labels"]
+    return {tuple(map(int, name.split(":")[1:])): text
+            for name, text in zip(tr.customdata, tr.text, strict=True) if name.startswith(kind + ":")}
+
+
 def _node_labels(fig) -> dict:
-    """(l, j) -> label lines, from node traces (inside) or 'node:l:j' annotations (above)."""
+    """(l, j) -> label lines, from node traces (inside) or 'node:l:j' labels (above)."""
     out = {}
     for tr in fig.data:
         if tr.name in NODE_TRACES and tr.text is not None:
             out.update({tuple(c): _plain(t) for c, t in zip(tr.customdata, tr.text, strict=True)})
-    for a in fig.layout.annotations:
-        if (a.name or "").startswith("node:"):
-            out[tuple(map(int, a.name.split(":")[1:]))] = _plain(a.text.replace("=", "<br>", 1))
+    out.update({n: _plain(t.replace("=", "<br>", 1)) for n, t in _labels(fig.data, "node").items()})
     return out
 
 
-def _edge_labels(annotations) -> dict:
-    return {tuple(map(int, a.name.split(":")[1:])): _plain(a.text)
-            for a in annotations if (a.name or "").startswith("edge:")}
+def _edge_labels(data) -> dict:
+    """(l, j, k) -> the lines of the label of the edge carrying w^l_jk (a figure's or frame's traces)."""
+    return {n: _plain(t) for n, t in _labels(data, "edge").items()}
+
+
+def _edge_widths(fig) -> dict:
+    """(l, j, k) -> the width of the line drawn for that edge (each edge in one "edges" trace)."""
+    out = {}
+    for tr in fig.data:
+        if tr.name == "edges":
+            for c in tr.customdata:
+                if c is not None:
+                    out[tuple(c)] = tr.line.width
+    return out
 
 
 def _index(trace, kind, layer):
@@ -85,7 +102,7 @@ def _check_labels(trace, i, fig):
         prefix = {"z": ["z"], "a": ["x"] if l == 0 and phase != "forward" else []}.get(name[0], [])
         assert lines == prefix + [lines[-1]]
         assert _num(lines[-1]) == fmt(known[name][j, 0])
-    edges = _edge_labels(fig.layout.annotations)
+    edges = _edge_labels(fig.data)
     for (l, j, k), lines in edges.items():
         for line in lines:  # "+0.2", "+0.2 → +0.2191" (updated), "∇ −0.08883" / "∇−0.08883"
             if line.startswith("∇"):
@@ -119,7 +136,7 @@ def test_backward_step_labels(seed):
         _check_labels(seed, i, fig)
         bar = fig.data[[t.name for t in fig.data].index("nodes")].marker.colorbar
         assert bar.title.text == "error δ"
-    edges = _edge_labels(step_figure(seed, _index(seed, "nabla_w", 2)).layout.annotations)
+    edges = _edge_labels(step_figure(seed, _index(seed, "nabla_w", 2)).data)
     assert edges[(2, 0, 1)][1] == "∇ " + fmt(seed.nabla_w[1][0, 1]).replace("-", "\u2212")
     assert len(edges[(1, 0, 0)]) == 1  # nabla_w^1 not yet computed
 
@@ -169,6 +186,55 @@ def test_hover_updates_with_the_step(seed):
     assert any(fmt(seed.new_weights[0][1, 2], 9) in h for h in edge_hover.hovertext)
 
 
+def _edge_segments(fig) -> dict:
+    """(l, j, k) -> (x0, y0, x1, y1, colour, dash, width) of the line drawn for that edge."""
+    out = {}
+    for tr in fig.data:
+        if tr.name != "edges":
+            continue
+        pts = list(zip(tr.x, tr.y, tr.customdata, strict=True))
+        for n in range(0, len(pts), 3):  # a segment, then a None gap
+            (x0, y0, c0), (x1, y1, c1), gap = pts[n:n + 3]
+            assert c0 == c1 and gap == (None, None, None)
+            assert tuple(c0) not in out, f"edge {c0} drawn twice"
+            out[tuple(c0)] = (x0, y0, x1, y1, tr.line.color, tr.line.dash, tr.line.width)
+    return out
+
+
+@pytest.mark.parametrize("edges", ["weights", "gradients"])
+def test_every_edge_drawn_once_with_its_value_s_width_colour_and_hover(seed, big, edges):
+    """Edges share traces by style: each edge is still drawn exactly once, from neuron k of
+    layer l-1 to neuron j of layer l, blue solid for a value > 0 and red dashed < 0 (dotted
+    grey while ∇w is unknown), its width an increasing affine function of |value| (to the
+    rounding), and its hover text carries the trace's own w^l_jk."""
+    for trace, i in ((seed, 2), (seed, 9), (big, 3), (big, len(big) - 1)):
+        fig = step_figure(trace, i, edges=edges)
+        segs = _edge_segments(fig)
+        pos = {tuple(c): (x, y) for tr in fig.data if tr.name in NODE_TRACES
+               for c, x, y in zip(tr.customdata, tr.x, tr.y, strict=True)}
+        known = trace.known(i)
+        want = {(l, j, k) for l in range(1, len(trace.sizes)) for j in range(trace.sizes[l])
+                for k in range(trace.sizes[l - 1])}
+        assert set(segs) == want
+        sized = []
+        for (l, j, k), (x0, y0, x1, y1, colour, dash, width) in segs.items():
+            assert (x0, y0, x1, y1) == (*pos[(l - 1, k)], *pos[(l, j)])
+            if edges == "gradients" and f"nabla_w^{l}" not in known:
+                assert (colour, dash) == (marks.pal.UNKNOWN_EDGE, "dot")
+                continue
+            v = trace.weights[l - 1][j, k] if edges == "weights" else known[f"nabla_w^{l}"][j, k]
+            assert (colour, dash) == ((marks.POS, "solid") if v > 0 else (marks.NEG, "dash") if v < 0
+                                      else (marks.ZERO, "solid"))
+            sized.append((abs(v), width))
+        if len(sized) > 2:  # width = a + b·|v| rounded to EDGE_STEP (a fitted line: within one step), b > 0
+            xs, ws = np.array(sized).T
+            b, a = np.polyfit(xs, ws, 1)
+            assert b > 0 and np.max(np.abs(a + b * xs - ws)) <= marks.EDGE_STEP
+        hover = next(t for t in fig.data if t.name == "edge hover")
+        for (l, j, k), tip in zip(hover.customdata, hover.hovertext, strict=True):
+            assert f"w^{l}_{j + 1}{k + 1} = {fmt(trace.weights[l - 1][j, k], 9)}" in tip
+
+
 def test_big_network_drops_edge_labels_but_keeps_hover(big):
     """5 layers of 8: what does not fit is a hover away, with a hint, except projected."""
     for i in (0, 3, 20, len(big) - 1):
@@ -176,12 +242,12 @@ def test_big_network_drops_edge_labels_but_keeps_hover(big):
         _check_labels(big, i, fig)
         hover = [t for t in fig.data if t.name == "edge hover"][0]
         assert len(hover.hovertext) == 256
-        assert len(_edge_labels(fig.layout.annotations)) < 256
+        assert len(_edge_labels(fig.data)) < 256
         assert [a.text for a in fig.layout.annotations if a.name == "note"] == [marks.HINT]
         st = graph_state(big, i)
         own = {(v[1], v[2], u[2]) for u, v in st.reads_edges | st.writes_edges}
         if own:  # the step's own edges are labelled first: some show
-            assert own & set(_edge_labels(fig.layout.annotations))
+            assert own & set(_edge_labels(fig.data))
     fig = step_figure(big, 20, theme="projector", width=1024, height=768)
     assert not any(a.name == "note" for a in fig.layout.annotations)
 
@@ -192,11 +258,10 @@ def test_projector_theme_is_larger(seed):
     assert proj.layout.title.font.size > light.layout.title.font.size
 
     def sizes(fig):
-        texts = [t.textfont.size for t in fig.data if t.name in NODE_TRACES and t.textfont.size]
+        texts = [t.textfont.size for t in fig.data if t.name in NODE_TRACES + ("labels",) and t.textfont.size]
         return texts + [a.font.size for a in fig.layout.annotations]
     assert min(sizes(proj)) >= 18 > max(sizes(light))
-    edge_w = lambda fig: max(t.line.width for t in fig.data if (t.name or "").startswith("edge:"))  # noqa: E731
-    assert edge_w(proj) > edge_w(light)
+    assert max(_edge_widths(proj).values()) > max(_edge_widths(light).values())
     with pytest.raises(ValueError):
         step_figure(seed, 0, theme="dark")
 
@@ -204,13 +269,13 @@ def test_projector_theme_is_larger(seed):
 def test_update_animation(seed):
     fig = update_animation_figure(seed)
     assert len(fig.frames) == 20
-    first, last = _edge_labels(fig.frames[0].layout.annotations), _edge_labels(fig.frames[-1].layout.annotations)
+    first, last = _edge_labels(fig.frames[0].data), _edge_labels(fig.frames[-1].data)
     assert len(first) == len(last) == 8
     for (l, j, k), lines in first.items():
         assert [_num(x) for x in lines] == [fmt(seed.weights[l - 1][j, k])]
         assert [_num(x) for x in last[(l, j, k)]] == [fmt(seed.new_weights[l - 1][j, k])]
-    assert _edge_labels(fig.layout.annotations) == first  # the figure opens on frame 0
-    mid = _edge_labels(fig.frames[10].layout.annotations)
+    assert _edge_labels(fig.data) == first  # the figure opens on frame 0
+    mid = _edge_labels(fig.frames[10].data)
     assert mid != first and mid != last
     buttons = [b for m in fig.layout.updatemenus for b in m.buttons]
     labels = [b.label for b in buttons]
@@ -270,7 +335,7 @@ LARGE = sorted(set(PRESETS) - set(SMALL))
 
 
 def _shown(fig) -> set:
-    return {(l, k, j) for l, j, k in _edge_labels(fig.layout.annotations)}
+    return {(l, k, j) for l, j, k in _edge_labels(fig.data)}
 
 
 @pytest.mark.parametrize("screen", sorted(SCREENS))
@@ -285,8 +350,8 @@ def test_labels_of_the_edges_a_step_reads_or_writes(name, screen):
         fig = step_figure(t, i, theme=theme, width=width, height=height)
         _check_labels(t, i, fig)
         assert not any(a.name == "note" for a in fig.layout.annotations)
-        assert all(a.font.size == figure_layout.THEMES[theme].label >= SMALLEST[theme]
-                   for a in fig.layout.annotations if (a.name or "").startswith("edge:"))
+        (labels,) = [tr for tr in fig.data if tr.name == "labels"]
+        assert labels.textfont.size == figure_layout.THEMES[theme].label >= SMALLEST[theme]
         st = graph_state(t, i)
         for u, v in st.reads_edges | st.writes_edges:
             if (v[1], u[2], v[2]) not in _shown(fig):
@@ -326,7 +391,7 @@ def test_update_animation_labels_every_weight(name, screen):
     n = sum(a * b for a, b in zip(t.sizes, t.sizes[1:]))
     assert not any(a.name == "note" for a in fig.layout.annotations)
     for f in fig.frames:
-        assert len(_edge_labels(f.layout.annotations)) == n
+        assert len(_edge_labels(f.data)) == n
 
 
 @pytest.mark.parametrize("theme,width", APP_WIDTHS + (("light", 500),))

@@ -243,3 +243,27 @@ def test_app_check_of_a_hostile_mini_batch_says_what_happened():
     assert "FAILED" not in " ".join(m.value for m in exp.error)
     assert "summed cost of the 3 examples" in verdict
     assert "own error bound" in verdict and "the check cannot resolve them" in verdict
+
+
+def test_a_kink_in_one_example_of_the_batch_is_named_not_failed():
+    """1-1-1 ReLU where example 1 puts z¹ exactly at 0 (every step straddles ReLU's kink) and
+    example 2 does not: the check says which derivatives it could not check, and passes."""
+    from test_honesty import relu_kink_net
+    net, x, y = relu_kink_net(0.0)
+    check = gradient_check_batch(net, [(x, y), (2 * x, y)])
+    assert check.passed and check.n_kink >= 1 and check.kink_w[0][0, 0], check
+    assert "across ReLU's kink" in repr(check) and "summed cost of 2 examples" in repr(check)
+
+
+def test_app_names_a_kink_in_the_mini_batch():
+    from apptest_support import make_app
+    from nnviz_app.state import encode_config
+    from test_honesty import relu_kink_net
+    net, x, y = relu_kink_net(0.0)
+    cfg = Config.parse({"sizes": [1, 1, 1], "activation": "relu", "cost": "quadratic", "eta": 0.5,
+                        "weights": [w.tolist() for w in net.weights], "biases": [b.tolist() for b in net.biases],
+                        "x": x.tolist(), "y": y.tolist()})
+    at = make_app(cfg=encode_config(cfg), batch="1;0|2;0")
+    assert not at.exception
+    verdict = " ".join(m.value for m in check_expander(at).success)
+    assert "summed cost of the 2 examples" in verdict and "could not be checked at ReLU's kink" in verdict

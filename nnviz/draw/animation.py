@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from nnviz.draw import marks
 from nnviz.draw.labels import label_boxes, node_label_text, place_labels
 from nnviz.draw.layout import get_theme, make_scene, wrap_title
-from nnviz.draw.marks import (GREY, HINT, base_layout, edge_labels, edge_lines, heading_boxes, node_markers,
-                              node_notes, target_boxes)
+from nnviz.draw.marks import (GREY, HINT, base_layout, edge_labels, edge_lines, edge_styles, heading_boxes,
+                              label_traces, node_markers, node_notes, target_boxes)
 from nnviz.draw.state import update_state
 from nnviz.trace.numfmt import fmt
 
@@ -42,27 +42,28 @@ def update_animation_figure(trace, *, n_frames: int = 20, theme: str = "light",
     placed = place_labels(sc, widest, th, avoid=boxes, first=frozenset(range(1, len(trace.sizes))))
     hint = len(placed[1]) < len(first) and theme != "projector"
 
-    def frame(t, full=False):
-        nodes, edges = update_state(trace, t)
-        ns, tips = list(nodes.values()), [s.hover.replace("\n", "<br>") for s in edges.values()]
-        hover, notes = edge_labels(edges, placed, th)
-        data = edge_lines(sc, {e: s.w for e, s in edges.items()}, vmax, full) + (
-            [hover, node_markers(sc, ns, "nodes", th, color="white")] if full else
-            [{"type": "scatter", "hovertext": tips}, {"type": "scatter", "hovertext": [
-                s.hover.replace("\n", "<br>") for s in ns], "text": [node_label_text(sc, s) for s in ns]}])
-        return data, notes + node_notes(sc, ns, th)
-
     ts = [f / (n - 1) for f in range(n)]
-    data, notes = frame(0.0, full=True)
-    layout = base_layout(sc, trace, th, title, notes)
+    states = [update_state(trace, t) for t in ts]
+    # the same traces in every frame: one per edge style any frame has (empty where none)
+    styles = edge_styles(sc, [{e: s.w for e, s in edges.items()} for _, edges in states], vmax)
+
+    def frame(nodes, edges, full=False):
+        ns, tips = list(nodes.values()), [s.hover.replace("\n", "<br>") for s in edges.values()]
+        hover, labels = edge_labels(edges, placed, th)
+        points = [hover, node_markers(sc, ns, "nodes", th, color="white")] if full else [
+            {"type": "scatter", "hovertext": tips}, {"type": "scatter", "hovertext": [
+                s.hover.replace("\n", "<br>") for s in ns], "text": [node_label_text(sc, s) for s in ns]}]
+        return (edge_lines(sc, {e: s.w for e, s in edges.items()}, vmax, styles) + points
+                + label_traces(labels + node_notes(sc, ns, th), th))
+
+    data = frame(*states[0], full=True)
+    layout = base_layout(sc, trace, th, title, [])
     if hint:  # under the slider
         layout["annotations"].append({
             "x": 0, "y": 0, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
             "yshift": -(sc.margin["b"] - th.font - 8), "showarrow": False, "name": "note",
             "font": {"size": th.font, "color": GREY}, "text": HINT})
-    fixed = layout["annotations"][:len(layout["annotations"]) - len(notes)]
-    frames = [{"name": f"f{f}", "data": d, "traces": list(range(len(d))),
-               "layout": {"annotations": fixed + a}} for f, (d, a) in enumerate(map(frame, ts))]
+    frames = [{"name": f"f{f}", "data": frame(*st), "traces": list(range(len(data)))} for f, st in enumerate(states)]
     fig = go.Figure(data=data, layout=layout, frames=frames, _validate=marks.VALIDATE)
     still = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
     play = lambda ms: {**still, "frame": {"duration": ms, "redraw": True}, "fromcurrent": True}  # noqa: E731

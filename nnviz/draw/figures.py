@@ -23,8 +23,8 @@ from nnviz.draw.graph import signed
 from nnviz.draw.labels import label_boxes, label_clearance, place_labels
 from nnviz.draw.layout import Theme, get_theme, make_scene, text_width, wrap_title
 from nnviz.draw.marks import (GOLD, GREY, HINT, INK, NEG, POS, SCALE, base_layout, edge_labels, edge_lines,
-                              halo_lines, heading_boxes, node_markers, node_notes, ring_marker, target_boxes,
-                              under_target)
+                              halo_lines, heading_boxes, label_traces, node_markers, node_notes, ring_marker,
+                              target_boxes, under_target)
 from nnviz.draw.state import graph_state
 
 LINE = 1.35  # line height, in font sizes
@@ -97,7 +97,7 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
     text = {e: s.brief if large and e[1][1] in first and s.brief else s.label for e, s in st.edges.items()}
     placed = place_labels(sc, text, th,
                     label_clearance(sc, th, st.reads_nodes, st.writes_nodes), avoid, first, partial=large)
-    hover, notes = edge_labels(st.edges, placed, th, strong=first or None, text=text)
+    hover, labels = edge_labels(st.edges, placed, th, strong=first or None, text=text)
     col = [s for s in ns if s.colored]
     data = [halo_lines(sc, st.reads_edges, "rgba(17,17,17,0.22)", "reads (edges)"),
             halo_lines(sc, st.writes_edges, "rgba(230,159,0,0.6)", "writes (edges)"),
@@ -121,8 +121,9 @@ def step_figure(trace, i: int, *, theme: str = "light", width: int | None = None
                              "thickness": int(0.9 * th.font), "outlinewidth": 0,
                              "tickfont": {"size": th.font}, "tickangle": 0,
                              "tickvals": [-R, 0, R], "ticktext": [signed(-R), "0", signed(R)]}),
-            ring_marker(sc, st.reads_nodes, INK, sc.grow[0], th.ring, "reads (nodes)")]
-    notes += node_notes(sc, ns, th, st.extras) + legend
+            ring_marker(sc, st.reads_nodes, INK, sc.grow[0], th.ring, "reads (nodes)"),
+            *label_traces(labels + node_notes(sc, ns, th, st.extras), th)]
+    notes = legend
     if not hint or len(placed[1]) == len(st.edges):
         notes = [n for n in notes if n["name"] != "note"]
     return go.Figure(data=data, layout=base_layout(sc, trace, th, title, notes, st.reads_target),

@@ -2,10 +2,19 @@
 and their notes, read/write rings and halos, targets, layer headings and the base layout.
 
 Node and edge states come from ``nnviz.draw.state``; a scene (positions and sizes in px)
-from ``nnviz.draw.layout``; label spots from ``nnviz.draw.labels``.  Each edge is its own
-trace named "edge:l:j:k" (a line's width and dash are per trace); annotations are named
-"edge:l:j:k" (edge labels), "node:l:j" (labels above small nodes), "target:j", "layer:l",
-"note"; node customdata is [l, j].
+from ``nnviz.draw.layout``; label spots from ``nnviz.draw.labels``.  plotly.js draws a
+figure in time that grows with its traces and annotations (bench/RESULTS.md), so:
+
+* edges are drawn as one trace per line style ("edges": colour, dash and a width rounded
+  to ``EDGE_STEP`` px), segments separated by None, each point's customdata [l, j, k]
+  (None at the gaps);
+* the labels on the graph (edge labels, labels above small nodes, the step's values under
+  nodes) are one text trace "labels" (customdata: "edge:l:j:k", "node:l:j", "value:l:j")
+  over one trace "label boxes" of white boxes (a "line-ew" marker as wide as the label and
+  as thick as it is tall), both drawn last, over everything else;
+* annotations are only the few fixed texts: "target:j", "layer:l", "legend" and "note".
+
+Node customdata is [l, j].
 """
 from __future__ import annotations
 
@@ -28,20 +37,45 @@ SCALE = [list(c) for c in go.scatter.Marker(colorscale=COLORSCALE).colorscale]  
 HINT = "tap or hover an edge for its value"  # only where labels are left out (never projected)
 
 
-def edge_lines(sc: Scene, values: dict, vmax: float, full: bool = True) -> list:
-    """One line per edge (trace dicts): width ∝ |value|, blue solid > 0, red dashed < 0, grey
-    dotted None.  ``full=False``: only the line style (an animation frame's update)."""
-    out = []
+EDGE_STEP = 0.25  # px: edge widths are rounded to this (no eye sees it) to share a trace
+
+
+def edge_style(sc: Scene, val, vmax: float) -> tuple:
+    """(colour, dash, width px) of an edge carrying ``val``: width ∝ |val| (rounded to
+    EDGE_STEP), blue solid > 0, red dashed < 0, grey solid 0; grey dotted for None."""
+    if val is None:
+        return pal.UNKNOWN_EDGE, "dot", round(sc.edge_px[0] / EDGE_STEP) * EDGE_STEP
+    width = sc.edge_px[0] + (sc.edge_px[1] - sc.edge_px[0]) * min(abs(val) / vmax, 1)
+    return (POS if val > 0 else NEG if val < 0 else ZERO, "dash" if val < 0 else "solid",
+            round(width / EDGE_STEP) * EDGE_STEP)
+
+
+def edge_lines(sc: Scene, values: dict, vmax: float, styles=None) -> list:
+    """The edges as one line trace per style (``edge_style``), thinnest first (thick lines on
+    top).  ``styles``: the styles to draw, one trace each, empty if no edge has it (an
+    animation's frames keep their traces); default: the styles ``values`` have."""
+    groups = {}
     for (u, v), val in values.items():
-        style = ({"width": sc.edge_px[0], "color": pal.UNKNOWN_EDGE, "dash": "dot"} if val is None else
-                 {"width": sc.edge_px[0] + (sc.edge_px[1] - sc.edge_px[0]) * min(abs(val) / vmax, 1),
-                  "color": POS if val > 0 else NEG if val < 0 else ZERO,
-                  "dash": "dash" if val < 0 else "solid"})
-        out.append({"type": "scatter", "line": style} if not full else dict(
-            type="scatter", x=[sc.pos[u][0], sc.pos[v][0]], y=[sc.pos[u][1], sc.pos[v][1]],
-            mode="lines", line=style, hoverinfo="skip", showlegend=False,
-            opacity=sc.edge_alpha, name=f"edge:{v[1]}:{v[2]}:{u[2]}"))
+        groups.setdefault(edge_style(sc, val, vmax), []).append((u, v))
+    out = []
+    for style in sorted(groups, key=_thin_first) if styles is None else styles:
+        edges = groups.get(style, [])
+        out.append(dict(
+            type="scatter", mode="lines", hoverinfo="skip", showlegend=False, opacity=sc.edge_alpha,
+            name="edges", line={"color": style[0], "dash": style[1], "width": style[2]},
+            x=[c for u, v in edges for c in (sc.pos[u][0], sc.pos[v][0], None)],
+            y=[c for u, v in edges for c in (sc.pos[u][1], sc.pos[v][1], None)],
+            customdata=[c for u, v in edges for c in ([v[1], v[2], u[2]], [v[1], v[2], u[2]], None)]))
     return out
+
+
+def _thin_first(style: tuple) -> tuple:
+    return style[2], style[0], style[1]
+
+
+def edge_styles(sc: Scene, frames, vmax: float) -> list:
+    """Every style the edges take in any of ``frames`` (dicts edge -> value), thinnest first."""
+    return sorted({edge_style(sc, val, vmax) for values in frames for val in values.values()}, key=_thin_first)
 
 
 def _ink(line: str, strong: bool) -> str:
@@ -55,23 +89,41 @@ def _text_of(label: str, compact: bool) -> list[str]:
     return (compact_label(label) if compact else label).split("\n")
 
 
+EDGE_LABEL_BG, NODE_LABEL_BG = "rgba(255,255,255,0.9)", "rgba(255,255,255,0.85)"
+
+
 def edge_labels(states: dict, placed: tuple, th: Theme, strong=None, text=None) -> tuple[go.Scatter, list]:
-    """(hover points, label annotations) for EdgeStates at spots ``placed`` by place_labels.
-    Labels of the layers in ``strong`` (default: all) are coloured by sign, others dimmed;
-    ``text``: edge -> the label to show, if not the state's."""
+    """(hover points, label items for ``label_traces``) for EdgeStates at spots ``placed`` by
+    place_labels.  Labels of the layers in ``strong`` (default: all) are coloured by sign,
+    others dimmed; ``text``: edge -> the label to show, if not the state's."""
     spots, shown = placed
-    notes = [{"x": spots[e][0], "y": spots[e][1], "name": f"edge:{e[1][1]}:{e[1][2]}:{e[0][2]}",
+    items = [{"x": spots[e][0], "y": spots[e][1], "name": f"edge:{e[1][1]}:{e[1][2]}:{e[0][2]}",
               "text": "<br>".join(f'<span style="color:{_ink(x, strong is None or e[1][1] in strong)}">'
                                   f'{x}</span>' for x in _text_of((text or {}).get(e, states[e].label), shown[e][1])),
-              "showarrow": False, "font": {"size": shown[e][0]}, "bgcolor": "rgba(255,255,255,0.9)",
-              "borderpad": 1} for e in states if e in shown]
+              "bg": EDGE_LABEL_BG} for e in states if e in shown]
     keys = list(states)
     hover = go.Scatter(x=[spots[e][0] for e in keys], y=[spots[e][1] for e in keys],
                        mode="markers", marker={"size": th.label + 8, "color": "rgba(0,0,0,0)"},
                        hovertext=[states[e].hover.replace("\n", "<br>") for e in keys],
                        hoverinfo="text", showlegend=False, name="edge hover",
                        customdata=[[e[1][1], e[1][2], e[0][2]] for e in keys], _validate=VALIDATE)
-    return hover, notes
+    return hover, items
+
+
+def label_traces(items: list, th: Theme) -> list:
+    """The labels on the graph (items: x, y px of the centre, text, name, bg colour) as two
+    traces: "label boxes" (a white box under each: a "line-ew" marker is a line 1.4 × its size
+    long, as thick as its line width; opacity 1: plotly's default for sized markers is 0.7)
+    and "labels" (the text, centred; customdata the name)."""
+    boxes = [label_box(it["text"].replace("<br>", "\n"), th.label, it["x"], it["y"]) for it in items]
+    common = dict(type="scatter", x=[it["x"] for it in items], y=[it["y"] for it in items],
+                  hoverinfo="skip", showlegend=False, cliponaxis=False)
+    return [dict(common, mode="markers", name="label boxes",
+                 marker={"symbol": "line-ew", "size": [2 * b[2] / 1.4 for b in boxes], "opacity": 1,
+                         "line": {"width": [2 * b[3] for b in boxes], "color": [it["bg"] for it in items]}}),
+            dict(common, mode="text", name="labels", text=[it["text"] for it in items],
+                 customdata=[it["name"] for it in items], textposition="middle center",
+                 textfont={"size": th.label, "color": INK, "family": FONT})]
 
 
 def node_markers(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
@@ -88,18 +140,16 @@ def node_markers(sc, states, name, th, text_color=INK, **marker) -> go.Scatter:
 
 
 def node_notes(sc: Scene, states, th: Theme, extras=None) -> list:
-    """Labels above small nodes, and the step's values under nodes (``extras``: node ->
-    lines), as annotations on a white box (readable over edges)."""
+    """Label items (see ``label_traces``) above small nodes, and of the step's values under
+    nodes (``extras``: node -> lines), each centred in the box ``labels.label_boxes`` keeps
+    clear for it (readable over edges: on a white box)."""
     above = [] if sc.inside else [
-        {"x": sc.pos[s.node][0], "y": sc.pos[s.node][1], "yshift": sc.label_dy, "yanchor": "bottom",
-         "text": node_label_text(sc, s), "showarrow": False, "font": {"size": th.label, "color": INK},
-         "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 0, "name": f"node:{s.layer}:{s.index}"}
+        {"x": sc.pos[s.node][0], "y": sc.pos[s.node][1] + sc.label_dy + 0.65 * th.label,
+         "text": node_label_text(sc, s), "name": f"node:{s.layer}:{s.index}", "bg": NODE_LABEL_BG}
         for s in states]
-    under = [{"x": sc.pos[n][0], "y": sc.pos[n][1], "yanchor": "top",
-              "yshift": -sc.label_dy - under_target(sc, n, th),
-              "text": "<br>".join(lines), "showarrow": False, "name": f"value:{n[1]}:{n[2]}",
-              "font": {"size": th.label, "color": INK}, "bgcolor": "rgba(255,255,255,0.85)",
-              "borderpad": 0} for n, lines in (extras or {}).items()]
+    under = [{"x": sc.pos[n][0], "text": "<br>".join(lines), "name": f"value:{n[1]}:{n[2]}", "bg": NODE_LABEL_BG,
+              "y": sc.pos[n][1] - sc.label_dy - under_target(sc, n, th) - 0.65 * th.label * len(lines)}
+             for n, lines in (extras or {}).items()]
     return above + under
 
 

@@ -9,7 +9,12 @@
 // Keys (→ / Page Down / Space next, ← / Page Up previous, Home / End) go to the player
 // that has focus; with globalKeys, also to this one when no other player or form field
 // has it.  A step redraws the chart in place (Plotly.react) and re-typesets only the
-// formulas that changed, in one animation frame.  Nothing is fetched.
+// formulas that changed; a key draws at once (several keys within one frame: the last,
+// at the next frame).  Nothing is fetched.
+//
+// The walk-through (version 2) holds each step's figure as the patch from the step before
+// (nnviz/export/patch.py); applyPatch puts it back sharing every unchanged part with the
+// step before, so Plotly.react skips what did not change.
 
 const KEYS = {ArrowRight: 1, PageDown: 1, " ": 1, ArrowLeft: -1, PageUp: -1};
 const SWIPE_PX = 40;
@@ -36,13 +41,39 @@ function paramName(row) {
            h("sub", {text: String(row.j) + (row.k ? String(row.k) : "")}));
 }
 
+// patch: [value] (whole), [] (gone, a dict's key only) or {key or index: patch} (see patch.py)
+export function applyPatch(old, patch) {
+  if (patch === null || patch === undefined) return old;
+  if (Array.isArray(patch)) return patch[0];
+  const out = Array.isArray(old) ? old.slice() : Object.assign({}, old);
+  for (const [k, p] of Object.entries(patch)) {
+    if (Array.isArray(p) && !p.length) delete out[k];
+    else out[Array.isArray(out) ? Number(k) : k] = applyPatch(out[Array.isArray(out) ? Number(k) : k], p);
+  }
+  return out;
+}
+
+export function unchain(patches) {
+  const out = [];
+  let prev = {};
+  for (const p of patches) out.push(prev = applyPatch(prev, p));
+  return out;
+}
+
+function animation(packed) {  // an update figure: frames from their patches
+  const {frame_patches, ...fig} = packed;
+  fig.frames = unchain(frame_patches || []);
+  return fig;
+}
+
 export function render(el, wt, options = {}) {
   const Plotly = options.Plotly || window.Plotly;
   const katex = options.katex || window.katex;
   const steps = wt.steps, N = steps.length, last = N;
   const texCache = new Map();
   const listeners = [];
-  let cur = -1, want = clamp(options.step || 0), frame = 0, shownFig = -1;
+  let cur = -1, want = clamp(options.step || 0), frame = 0, shownFig = -1, codeMoved = true;
+  let drewThisFrame = false;
   let view = options.view === "scalar" ? "scalar" : "matrix", j = options.j || 0, k = options.k || 0;
   const shown = {sym: null, num: null, code: null, expl: null};
 
@@ -94,6 +125,21 @@ export function render(el, wt, options = {}) {
       texCache.set(src, html);
     }
     if (html === null) target.textContent = src; else target.innerHTML = html;  // KaTeX output of our own LaTeX
+    fit(target);
+  }
+
+  // Projection mode: a formula wider than its column (a mini-batch's three matrices side by
+  // side) shrinks until it fits, never below the projector's 16 px floor (then it scrolls).
+  function fit(target) {
+    const ks = options.projector ? [...target.querySelectorAll(".katex")] : [];
+    if (!ks.length) return;
+    for (const k of ks) k.style.fontSize = "";
+    const wide = () => target.scrollWidth > target.clientWidth + 1 || ks.some(k => k.scrollWidth > k.clientWidth + 1);
+    let px = Math.max(...ks.map(k => parseFloat(getComputedStyle(k).fontSize)));
+    while (wide() && px > 16) {
+      px = Math.max(16, px * 0.94);
+      for (const k of ks) k.style.fontSize = px + "px";
+    }
   }
 
   function options_(select, n, value, name) {
@@ -106,15 +152,22 @@ export function render(el, wt, options = {}) {
 
   // a page narrower than 640 px draws the figure laid out for a phone, where there is one
   const narrow = () => root.clientWidth > 0 && root.clientWidth < 640;
+  const figs = {};  // "figure" / "figure_phone" -> every position's whole figure, made once
   function figureFor(i) {
-    const s = i === last ? wt.update : steps[i];
-    return narrow() && s.figure_phone ? s.figure_phone : s.figure;
+    const key = narrow() && wt.update.figure_phone ? "figure_phone" : "figure";
+    if (!figs[key]) {
+      figs[key] = unchain(steps.map(s => s[key + "_patch"]));
+      figs[key].push(animation(wt.update[key]));
+    }
+    return figs[key][i];
   }
   let wasNarrow = null;
   const onResize = () => {  // a phone turned sideways: the other layout
     if (narrow() !== wasNarrow && cur >= 0) { wasNarrow = narrow(); shownFig = -1; draw(cur); }
+    fit(sym); fit(num);
   };
   window.addEventListener("resize", onResize);
+  if (options.projector && document.fonts) document.fonts.ready.then(() => { fit(sym); fit(num); });  // KaTeX's fonts change widths
 
   function draw(i) {
     const s = i === last ? wt.update : steps[i];
@@ -145,6 +198,7 @@ export function render(el, wt, options = {}) {
       if (!table.firstChild) table.append(updateTable(wt.update.rows));
       table.hidden = false;
       code.hidden = true;
+      codeMoved = true;  // shown again later: scrolled again
     } else {
       const n = s.neurons, both = !!(wt.views && wt.views.length > 1);
       viewBox.hidden = !both || !!options.projector;
@@ -163,10 +217,12 @@ export function render(el, wt, options = {}) {
       if (shown.code !== s.code) {
         shown.code = s.code;
         code.innerHTML = wt.code[s.code];  // nnviz.trace.codeview's HTML: the seed's source, escaped there
+        codeMoved = true;
       }
-      const hl = code.querySelector(".hl");
-      const box = code.querySelector(".nnviz-code");
-      if (hl && box && box.scrollHeight > box.clientHeight) {  // the running line in view, a third down
+      const hl = codeMoved && code.querySelector(".hl");
+      const box = hl && code.querySelector(".nnviz-code");
+      codeMoved = false;  // reading the boxes lays the page out: only when the lines changed
+      if (box && box.scrollHeight > box.clientHeight) {  // the running line in view, a third down
         box.scrollTop += hl.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
       }
     }
@@ -197,9 +253,16 @@ export function render(el, wt, options = {}) {
     for (const cb of listeners) { try { cb(cur, info); } catch (e) { console.error(e); } }
   }
 
-  function go(i) {
+  function go(i) {  // the first move of a frame draws at once; later ones at the next frame
     want = clamp(i);
-    if (!frame) frame = requestAnimationFrame(flush);
+    if (frame) return want;
+    if (drewThisFrame) {
+      frame = requestAnimationFrame(flush);
+    } else {
+      drewThisFrame = true;
+      requestAnimationFrame(() => { drewThisFrame = false; });
+      flush();
+    }
     return want;
   }
 
@@ -264,8 +327,7 @@ export function render(el, wt, options = {}) {
     if (Math.abs(dx) >= SWIPE_PX && Math.abs(dx) > 1.5 * Math.abs(dy)) go(want + (dx < 0 ? 1 : -1));
   });
 
-  go(want);
-  flush();  // the first step synchronously: the page shows it without waiting a frame
+  go(want);  // the first step synchronously: the page shows it without waiting a frame
   return {
     go, step: d => go(want + d), current: () => cur, last,
     view: v => { if (v === "matrix" || v === "scalar") { view = v; redraw(); } return view; },

@@ -75,6 +75,9 @@ export default function (component) {
     syncAddress(data.step, data);
     held.clear();  // one at a time: the current network's
     held.set(data.id, data.wt);
+    // the address says the server's step before the rerun "have" asks for reads it back
+    // (the server's own address change may arrive after that rerun has started)
+    syncAddress(data.step, data);
     setStateValue("have", data.id);  // later runs send the id only
   } else if (!held.has(data.id)) {
     setStateValue("have", "");  // not here (a new page): the next run sends it

@@ -153,7 +153,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     _op("sum_nabla_b", "sum_nabla_b", "backward", "sum_nabla_b", {"nb": "sum_nabla_b^{l}", "dnb": "nabla_b^{l}"},
         "Mini-batch · example {e} · layer {l} · running sum Σ∇b{ls}",
         """The running sum of the bias gradients grows by this example's: Σ∇b{ls} ← Σ∇b{ls} +
-        ∂C_x/∂b{ls}, the seed's nb+dnb (a new list each time). Writing = instead of + would keep
+        ∂Cₓ/∂b{ls}, the seed's nb+dnb (a new list each time). Writing = instead of + would keep
         only the last example's gradient.{first_note}""",
         Seed("update_mini_batch", ("nabla_b = [nb+dnb",), "nb+dnb", {"nb": "sum_nabla_b^{l}", "dnb": "nabla_b^{l}"}),
         entry="Σ∂C/∂b^{l}_{s}", entry_latex="\\Sigma\\nabla b^{{{l}}}_{{{s}}}",
@@ -162,7 +162,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     _op("sum_nabla_w", "sum_nabla_w", "backward", "sum_nabla_w", {"nw": "sum_nabla_w^{l}", "dnw": "nabla_w^{l}"},
         "Mini-batch · example {e} · layer {l} · running sum Σ∇w{ls}",
         """The running sum of the weight gradients grows by this example's: Σ∇w{ls} ← Σ∇w{ls} +
-        ∂C_x/∂w{ls}, the seed's nw+dnw; the edges show Σ∇w so far. The weights themselves do
+        ∂Cₓ/∂w{ls}, the seed's nw+dnw; the edges show Σ∇w so far. The weights themselves do
         not move yet: the update comes once, after the last example, with η/m.{first_note}""",
         Seed("update_mini_batch", ("nabla_w = [nw+dnw",), "nw+dnw", {"nw": "sum_nabla_w^{l}", "dnw": "nabla_w^{l}"}),
         entry="Σ∂C/∂w^{l}_{s}", entry_latex="\\Sigma\\nabla w^{{{l}}}_{{{s}}}",
