@@ -70,14 +70,11 @@ export default function (component) {
   host.setStateValue = setStateValue;
   const base = assetsBase(data.assets.base), v = "?v=" + data.assets.v;
   if (data.wt) {
-    // A new walk-through: the server chose its step.  Put it in the address before saying
-    // "have", so the address never shows the previous network's step with this one.
+    // A new walk-through at the step the server chose: the address (a copied link) says so
+    // at once, never the previous network's step with this network.
     syncAddress(data.step, data);
     held.clear();  // one at a time: the current network's
     held.set(data.id, data.wt);
-    // the address says the server's step before the rerun "have" asks for reads it back
-    // (the server's own address change may arrive after that rerun has started)
-    syncAddress(data.step, data);
     setStateValue("have", data.id);  // later runs send the id only
   } else if (!held.has(data.id)) {
     setStateValue("have", "");  // not here (a new page): the next run sends it
