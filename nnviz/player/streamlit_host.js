@@ -52,10 +52,14 @@ function report(e) {
   if (!host || !host.player || !host.pos || SAME(host.pos, host.known)) return;
   const t = e.target;
   if (!t || !t.closest || host.player.element.contains(t)) return;  // the player's own keys and buttons
+  if (t.type === "file") return;  // an upload reruns later, on its own (and starts the network at 1)
   const field = !!t.closest(FIELD);
   if (e.type === "click" && !field && !t.closest(CONTROL)) return;  // a click on nothing runs nothing
-  if ((e.type === "focusout" || e.type === "keydown") && !field) return;
-  if (e.type === "keydown" && e.key !== "Enter") return;
+  if (e.type === "focusout" || e.type === "keydown") {
+    // a field commits on Enter or on leaving it; inside a form only its submit button runs
+    if (!field || t.closest("[data-testid='stForm']")) return;
+    if (e.type === "keydown" && e.key !== "Enter") return;
+  }
   host.known = {...host.pos};
   host.serverStep = host.pos.step;  // the run this causes adopts it: the player stays
   host.reports = (host.reports || 0) + 1;  // each report new, even to a position reported before
