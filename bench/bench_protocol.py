@@ -6,7 +6,7 @@ nnviz/player/streamlit_host.js), without rendering:
 
 1. **open**: ``/_stcore/stream`` (subprotocol "streamlit", permessage-deflate offered as a
    browser does), the first script run — it carries the walk-through as the player
-   component's data (≈ 1 MB of JSON for the seed preset) — timed from the ``rerun_script``
+   component's data (≈ 0.4 MB of JSON for the seed preset) — timed from the ``rerun_script``
    BackMsg to ``script_finished``; then **have**: the page's ``setStateValue("have", id)``,
    i.e. a rerun with the component's JSON state ``{"have": id}`` (the component's
    ``on_have_change`` callback), whose run must send the id only (``"wt": null``), timed too.
@@ -72,7 +72,7 @@ class Client:
 
     def __init__(self, base: str, rng: random.Random, compression: str | None = "deflate"):
         self.base, self.rng, self.compression = base, rng, compression  # None: offer no compression
-        self.widgets, self.ids, self.query, self.step = {}, {}, {}, 0
+        self.widgets, self.ids, self.query, self.step, self.preset = {}, {}, {}, 0, None
         self.wire, self.payload = 0, 0
 
     async def connect(self) -> None:
@@ -166,11 +166,12 @@ class Client:
         from streamlit.proto.Common_pb2 import StringArray
         if kind == "reload":
             await self.close()
-            self.widgets, self.query = {}, {k: v for k, v in self.query.items() if k == "step"}
+            self.widgets = {}  # a new page: the same address (its ?step=, its preset)
             r = await self.open()
             return r["first_ms"] + r["have_ms"]
         if kind == "preset":
-            self._set("Preset", string_value=self.rng.choice(presets[1:]))  # away from the seed
+            self.preset = self.rng.choice([t for t in presets if t != (self.preset or presets[0])])  # another one
+            self._set("Preset", string_value=self.preset)
             ms, run = await self.rerun()
             return ms + await self._have(run)
         self._set("Mode", string_array_value=StringArray(data=["Predict"]))
@@ -440,7 +441,9 @@ def analysis(rows: list[dict], a: dict) -> list[str]:
            f"stepping cost the server {step(t):.0f} ms of CPU per second ({low} session{'s' * (low != 1)}: "
            f"{step(b):.0f} ms/s): flat, the process's own housekeeping; its RSS did not move while they "
            f"stepped ({t['stepping']['rss'][0] / 2**20:.0f} → {t['stepping']['rss'][-1] / 2**20:.0f} MB), and a "
-           f"session costs ≈ {t['per_session_mb']:.1f} MB. Errors in the whole run: {errs}. So stepping no longer "
+           f"session costs ≈ {t['per_session_mb']:.1f} MB. Errors in the whole run: {errs}"
+           + (f" ({'; '.join(sorted({e[:60] + '…' for r in rows for e in r['errors']}))})" if errs else "")
+           + (f" — {a['note']}" if a.get("note") else "") + ". So stepping no longer "
            f"limits a process; the server work around it does. A new session costs ≈ {per_open:.0f} ms of server "
            f"CPU (measured one at a time: its first run {ser['first']:.0f} ms, the \"have\" rerun "
            f"{ser['have']:.0f} ms; a rerun without the walk-through {ser['plain']:.0f} ms), and a process runs "
@@ -451,6 +454,12 @@ def analysis(rows: list[dict], a: dict) -> list[str]:
            f"{200 * per_open / 1000:.0f} s). The mix of preset and mode switches and reloads at {top}: p95 "
            f"{_ms(t['action_p95'])}. One process holds {top} stepping sessions; what it does not hold is "
            f"{top} sessions *starting* at once — more processes behind nginx (deploy/) divide that queue."]
+    other = by.get((not c, top))
+    if other:
+        out[-1] += (f" The same level with compression {'off' if c else 'on'} ran at a 1-minute load of "
+                    f"{other['open_load'][0]:.0f} (other engineers' work; {t['open_load'][0]:.0f} for the row "
+                    f"above): first runs p50 {other['first_p50']:.0f} ms, p95 {other['first_p95']:.0f} ms — the "
+                    "queue grows as soon as the process gets less than its core.")
     if len(comp) == 2:
         on, off = by[(True, top)], by[(False, top)]
         s_on, s_off = on.get("serial", {}), off.get("serial", {})
@@ -467,7 +476,8 @@ def analysis(rows: list[dict], a: dict) -> list[str]:
                 f"50 Mbit/s, {link(mb_off):.0f} s of the link's time against {link(mb_on):.0f} s. So it is on "
                 "in `.streamlit/config.toml`. Every browser offers permessage-deflate (Chromium agreed "
                 "`permessage-deflate; server_max_window_bits=12; client_max_window_bits=12` with this app) "
-                "and nginx passes it through (tests/test_deploy_nginx.py)."]
+                "and nginx passes it through (tests/test_deploy_nginx.py)."
+                + (f" {a['note_compression']}" if a.get("note_compression") else "")]
         out += ["", f"**Where a first run's time goes, and what is left.** One at a time, a first run costs "
                 f"{s_off.get('first', 0):.0f} ms of server CPU against {s_off.get('plain', 0):.0f} ms for a "
                 f"rerun that sends the id only: ≈ {s_off.get('first', 0) - s_off.get('plain', 0):.0f} ms per "
@@ -476,8 +486,10 @@ def analysis(rows: list[dict], a: dict) -> list[str]:
                 "hash of the message) — plus, with compression, "
                 f"≈ {s_on.get('first', 0) - s_off.get('first', 0):.0f} ms to deflate it for each connection. "
                 "Sending the cached walk-through as bytes (serialised, or compressed, once per network; "
-                "decoded in the page) would take most of that off every session after the first. It "
-                "changes nnviz_app/player_host.py and streamlit_host.js, not done in this round."]
+                "decoded in the page) would take most of that off every session after the first. The "
+                f"\"have\" rerun is a whole script run ({s_off.get('have', 0):.0f} ms) that only records "
+                "which walk-through the page holds: over a third of a new session's server CPU. Both change "
+                "nnviz_app/player_host.py and streamlit_host.js, not done in this round."]
     return out
 
 

@@ -1,6 +1,6 @@
 """The server compresses its websocket messages (``server.enableWebsocketCompression`` in
-.streamlit/config.toml): a session's first run carries the whole walk-through (≈ 1 MB of
-JSON for the seed preset), and permessage-deflate sends it ≈ 5× smaller (bench/RESULTS.md,
+.streamlit/config.toml): a session's first run carries the whole walk-through (≈ 0.4 MB
+of JSON for the seed preset), and permessage-deflate sends it ≈ 5× smaller (bench/RESULTS.md,
 "Many sessions with the player").  Checked over Streamlit's real protocol with the
 benchmark's client (bench/bench_protocol.py), which offers compression as browsers do:
 the page still works (first run, then the page's "have" rerun gets the id only), with and

@@ -37,7 +37,7 @@ SCALE = [list(c) for c in go.scatter.Marker(colorscale=COLORSCALE).colorscale]  
 HINT = "tap or hover an edge for its value"  # only where labels are left out (never projected)
 
 
-EDGE_STEP = 0.25  # px: edge widths are rounded to this (no eye sees it) to share a trace
+EDGE_STEP = 0.5  # px: edge widths are rounded to this to share a trace (each trace costs plotly.js ~0.5 ms a redraw)
 
 
 def edge_style(sc: Scene, val, vmax: float) -> tuple:
@@ -102,8 +102,9 @@ def edge_labels(states: dict, placed: tuple, th: Theme, strong=None, text=None) 
                                   f'{x}</span>' for x in _text_of((text or {}).get(e, states[e].label), shown[e][1])),
               "bg": EDGE_LABEL_BG} for e in states if e in shown]
     keys = list(states)
+    # hover points drawn as nothing (mode "none": no SVG per point; plotly still hovers them)
     hover = go.Scatter(x=[spots[e][0] for e in keys], y=[spots[e][1] for e in keys],
-                       mode="markers", marker={"size": th.label + 8, "color": "rgba(0,0,0,0)"},
+                       mode="none", hoveron="points",
                        hovertext=[states[e].hover.replace("\n", "<br>") for e in keys],
                        hoverinfo="text", showlegend=False, name="edge hover",
                        customdata=[[e[1][1], e[1][2], e[0][2]] for e in keys], _validate=VALIDATE)

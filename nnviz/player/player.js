@@ -73,7 +73,7 @@ export function render(el, wt, options = {}) {
   const texCache = new Map();
   const listeners = [];
   let cur = -1, want = clamp(options.step || 0), frame = 0, shownFig = -1, codeMoved = true;
-  let drewThisFrame = false;
+  let drewThisFrame = false, scrollFrame = 0;
   let view = options.view === "scalar" ? "scalar" : "matrix", j = options.j || 0, k = options.k || 0;
   const shown = {sym: null, num: null, code: null, expl: null};
 
@@ -154,19 +154,26 @@ export function render(el, wt, options = {}) {
   const narrow = () => root.clientWidth > 0 && root.clientWidth < 640;
   const figs = {};  // "figure" / "figure_phone" -> every position's whole figure, made once
   function figureFor(i) {
-    const key = narrow() && wt.update.figure_phone ? "figure_phone" : "figure";
+    const key = isNarrow && wt.update.figure_phone ? "figure_phone" : "figure";
     if (!figs[key]) {
       figs[key] = unchain(steps.map(s => s[key + "_patch"]));
       figs[key].push(animation(wt.update[key]));
     }
     return figs[key][i];
   }
-  let wasNarrow = null;
+  // The width is read when it changes (reading it in a step would lay the page out there)
+  let isNarrow = narrow();
   const onResize = () => {  // a phone turned sideways: the other layout
-    if (narrow() !== wasNarrow && cur >= 0) { wasNarrow = narrow(); shownFig = -1; draw(cur); }
+    if (narrow() !== isNarrow) { isNarrow = !isNarrow; if (cur >= 0) { shownFig = -1; draw(cur); } }
     fit(sym); fit(num);
   };
   window.addEventListener("resize", onResize);
+  let observedWidth = -1;  // only a new width matters (the height changes with every step)
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(entries => {
+    const w = entries[entries.length - 1].contentRect.width;
+    if (w !== observedWidth) { observedWidth = w; requestAnimationFrame(onResize); }  // next frame: no resize loop
+  }) : null;
+  if (resized) resized.observe(root);
   if (options.projector && document.fonts) document.fonts.ready.then(() => { fit(sym); fit(num); });  // KaTeX's fonts change widths
 
   function draw(i) {
@@ -183,14 +190,23 @@ export function render(el, wt, options = {}) {
     scrub.setAttribute("aria-valuetext", s.label);
     if (shownFig !== i) {
       const f = figureFor(i);
-      wasNarrow = narrow();
       shownFig = i;
       fig.setAttribute("aria-label", s.title || s.heading);
       root.dataset.drawn = "";
+      // the config once: given again, plotly.js rebuilds its whole context (~2 ms a step).
+      // The formulas and code follow the chart, in the same task: plotly.js lays the page
+      // out as it starts, and would lay out their new content there too, then again.
       Plotly.react(fig, {data: f.data, layout: f.layout, frames: f.frames || [],
-                         config: {displayModeBar: false, responsive: false}})
-        .then(() => { if (shownFig === i) { root.dataset.drawn = String(i + 1); announce(i); } });
+                         config: fig._context ? undefined : {displayModeBar: false, responsive: false}})
+        .then(() => { if (shownFig === i) { drawSide(i); root.dataset.drawn = String(i + 1); announce(i); } },
+              e => { console.error(e); if (shownFig === i) drawSide(i); });
+    } else {
+      drawSide(i);
     }
+  }
+
+  function drawSide(i) {  // the formulas, the explanation, the code or the update's table
+    const s = i === last ? wt.update : steps[i];
     if (i === last) {
       viewBox.hidden = true;
       tex(sym, wt.update.tex, "sym");
@@ -216,17 +232,44 @@ export function render(el, wt, options = {}) {
       code.hidden = false;
       if (shown.code !== s.code) {
         shown.code = s.code;
-        code.innerHTML = wt.code[s.code];  // nnviz.trace.codeview's HTML: the seed's source, escaped there
+        showCode(wt.code[s.code]);
         codeMoved = true;
       }
-      const hl = codeMoved && code.querySelector(".hl");
-      const box = hl && code.querySelector(".nnviz-code");
-      codeMoved = false;  // reading the boxes lays the page out: only when the lines changed
-      if (box && box.scrollHeight > box.clientHeight) {  // the running line in view, a third down
-        box.scrollTop += hl.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
-      }
+      // the running line in view, a third down: measured at the frame (where the page is
+      // laid out anyway), not here (that would lay it out once more), and only when it moved
+      if (codeMoved && !scrollFrame) scrollFrame = requestAnimationFrame(scrollCode);
+      codeMoved = false;
     }
     if (shown.expl !== s.explanation) { shown.expl = s.explanation; expl.textContent = s.explanation; }
+  }
+
+  // A code panel (nnviz.trace.codeview's HTML: the seed's source, escaped there) replaces
+  // only the lines that differ from the panel shown (its marked lines, a note): a step
+  // then restyles a few lines, not the whole source (a page with much CSS pays per element).
+  let codeLines = null;  // the HTML of each line of the panel shown, when it is one box of lines
+  function showCode(html) {
+    const t = document.createElement("template");
+    t.innerHTML = html;
+    const box = t.content.firstElementChild, old = code.firstElementChild;
+    const lines = box && t.content.childElementCount === 1 ? [...box.children] : null;
+    const attrs = e => [...e.attributes].map(a => a.name + "=" + a.value).join(" ");
+    const same = lines && old && codeLines && codeLines.length === lines.length &&
+      old.tagName === box.tagName && attrs(old) === attrs(box);
+    const html_ = lines ? lines.map(e => e.outerHTML) : null;
+    if (same) {
+      html_.forEach((h_, n) => { if (h_ !== codeLines[n]) old.children[n].replaceWith(lines[n]); });
+    } else {
+      code.replaceChildren(t.content);
+    }
+    codeLines = html_;
+  }
+
+  function scrollCode() {
+    scrollFrame = 0;
+    const hl = code.querySelector(".hl"), box = hl && code.querySelector(".nnviz-code");
+    if (box && box.scrollHeight > box.clientHeight) {
+      box.scrollTop += hl.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+    }
   }
 
   function updateTable(rows) {
@@ -335,6 +378,8 @@ export function render(el, wt, options = {}) {
     element: root,
     destroy() {
       if (frame) cancelAnimationFrame(frame);
+      if (scrollFrame) cancelAnimationFrame(scrollFrame);
+      if (resized) resized.disconnect();
       document.removeEventListener("keydown", onDocKey);
       window.removeEventListener("resize", onResize);
       try { Plotly.purge(fig); } catch (e) { /* already gone */ }
