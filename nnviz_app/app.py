@@ -63,7 +63,7 @@ def init_session() -> None:
     for the step, view and neuron the player keeps in the address (explore mode)."""
     ss = st.session_state
     if "ui" in ss:
-        player_host.adopt_address(ss)
+        player_host.adopt_position(ss)
         return
     ss.ui, ss.notices = ui_state.from_query(st.query_params.to_dict())
     ss.notices_about = _link_view(ss.ui)
@@ -75,7 +75,6 @@ def sync_url() -> None:
     query = ui_state.to_query(st.session_state.ui)
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
-    player_host.remember_address(st.session_state)
 
 
 def _link_view(ui: dict) -> dict:

@@ -140,7 +140,8 @@ def _on_upload(ss) -> None:
         cfg = Config.from_json(raw)
         trace = export_files.load_trace(raw)  # a saved mini-batch's examples, each checked
     except ConfigError as e:
-        ss.upload_msg = ("error", f"Could not load {name}: {md_escape(str(e))} The current network is unchanged.")
+        ss.upload_msg = ("error", f"Could not load {name}: {md_escape(str(e))} The current network is unchanged.",
+                         ui_state.trace_key(ss.ui))
         return
     editing.set_config(ss, cfg, reset_editors=True)
     # the file's mini-batch (a trace saved from one) is what the explorer steps through next
@@ -150,7 +151,7 @@ def _on_upload(ss) -> None:
     ss.history, ss.example_index = [], 0
     batch = f", a mini-batch of {trace.m} examples" if trace.m > 1 else ""
     ss.upload_msg = ("ok", f"Loaded {name}: network {'-'.join(map(str, cfg.sizes))}, {cfg.activation}, "
-                           f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}{batch}.")
+                           f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}{batch}.", ui_state.trace_key(ss.ui))
 
 
 def upload_ui(ss) -> None:
@@ -159,6 +160,10 @@ def upload_ui(ss) -> None:
                      on_change=_on_upload, args=(ss,),
                      help="A file saved with “Trace (JSON)” or `python -m nnviz export --format json`, "
                           "or a config with sizes, weights, biases, x, y, eta.")
-    msg = ss.pop("upload_msg", None)
+    # The message stays while the network it speaks of is shown (other runs — a step the
+    # page reports, a check — keep it) and goes with the next upload or change of network.
+    msg = ss.get("upload_msg")
+    if msg and msg[2] != ui_state.trace_key(ss.ui):
+        msg = ss.upload_msg = None
     if msg:
         (st.success if msg[0] == "ok" else st.error)(msg[1], icon="✅" if msg[0] == "ok" else "🚫")

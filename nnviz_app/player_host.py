@@ -2,8 +2,10 @@
 
 Explore mode steps entirely in the page: the server sends the walk-through once per network
 (the page then reports it holds it; later runs send its id only; no run for a step), the page
-keeps ``?step=`` (and ``view``, ``j``, ``k``) in the address itself, and the next run
-reads them back (``adopt_address``).  plotly.js, KaTeX and player.js are served as the
+keeps ``?step=`` (and ``view``, ``j``, ``k``) in the address itself for a copied link, and
+tells the server where it is with the user's next action that reaches the server
+(``adopt_position``: Streamlit's own rerun message carries the address it last set, not the
+page's, so the address cannot be that channel).  plotly.js, KaTeX and player.js are served as the
 app's static files (``server.enableStaticServing``), copied into ``static/nnviz/`` next to
 the page's main script from the installed packages when the server starts, so the browser
 loads and caches them once.
@@ -81,26 +83,24 @@ def cached_walkthrough(cfg_json: str, theme: str, _trace: Trace) -> dict:
     return walkthrough(_trace, theme=theme)
 
 
-def adopt_address(ss) -> None:
-    """Take the step, view and neuron the page wrote into the address since the last run
-    (the player keeps them there), unless this run's callbacks changed them (e.g. "apply
-    update" goes back to step 1): the server's own change wins."""
-    params, sent = st.query_params.to_dict(), ss.get("address_sent")
+def adopt_position(ss) -> None:
+    """Take where the page's player is: its state ``at`` = {id, step, view, j, k, n}, which the
+    page sets with the user's next action that reaches the server (so it comes with that
+    action's run, not as a message per step).  Ignored when it is about another walk-through
+    than the one last sent, or already taken; a field this run's callbacks changed (e.g.
+    "apply update" goes back to step 1) keeps the server's value."""
+    at, sent = (ss.get("player") or {}).get("at"), ss.get("position_sent")
     server_step = ss.pop("step_set_by_server", False)
-    if sent is None:
+    if not isinstance(at, dict) or sent is None or at.get("id") != sent["id"] or at == ss.get("position_taken"):
         return
+    ss.position_taken = at
     for f in ui_state.FIELDS:
         if f.name not in CLIENT_FIELDS or ss.ui[f.name] != sent[f.name] or (f.name == "step" and server_step):
             continue
         try:
-            ss.ui[f.name] = f.parse(params[f.name]) if f.name in params else f.default
-        except ValueError:
-            pass  # the page writes only valid values; a hand-edited one keeps the last good state
-
-
-def remember_address(ss) -> None:
-    """What the server last put into the address (see ``adopt_address``)."""
-    ss.address_sent = {name: ss.ui[name] for name in CLIENT_FIELDS}
+            ss.ui[f.name] = f.parse(str(at[f.name]))
+        except (KeyError, ValueError):
+            pass  # the page sends only valid values; anything else keeps the last good state
 
 
 def player_ui(ss, cfg_json: str, trace: Trace, projector: bool) -> None:
@@ -118,6 +118,7 @@ def player_ui(ss, cfg_json: str, trace: Trace, projector: bool) -> None:
     # The page says which walk-through it holds (state "have", set once per new one): later
     # runs (a download, a check, a mode switch) then send its id only, not the JSON again.
     have = (ss.get("player") or {}).get("have")
+    ss.position_sent = {"id": wt_id, **{name: ss.ui[name] for name in CLIENT_FIELDS}}
     _component()(key="player", data={
         "id": wt_id, "wt": None if have == wt_id else cached_walkthrough(cfg_json, theme, trace),
         "step": ss.ui["step"], "view": ss.ui["view"], "j": ss.ui["j"], "k": ss.ui["k"],

@@ -255,6 +255,25 @@ class AppMachine(RuleBasedStateMachine):
             w.set_value(one_of(options + [None]))
         self.run_checked(f"{kind}:{re.sub(r'[0-9a-f]{12}', '#', str(key))}", must_refuse, before)
 
+    @precondition(lambda self: self.at is not None and self.at.get("bidi_component"))
+    @rule(step=st.integers(-3, 80) | st.sampled_from(["", "nan", "1.5", None, True, [1]]),
+          view=st.sampled_from(["matrix", "scalar", "tensor", 3]), j=st.integers(-1, 9), k=st.integers(-1, 9),
+          stale=st.booleans())
+    def page_reports(self, step, view, j, k, stale):
+        """The page's player reports where it is (nnviz/player/streamlit_host.js: its state
+        ``at``, with the user's next action): any position, or one for a walk-through the
+        server no longer shows, or a hand-made message's values."""
+        sent = json.loads(self.at.get("bidi_component")[0].proto.json)
+        state = dict(self.at.session_state["player"])
+        n = (state.get("at") or {}).get("n", 0) + 1 if isinstance(state.get("at"), dict) else 1
+        state["at"] = {"id": "0" * 16 if stale else sent["id"], "step": step, "view": view, "j": j, "k": k, "n": n}
+        self.at.session_state["player"] = state
+        before = self.snapshot()
+        self.run_checked("page position", False, None)
+        valid = isinstance(step, int) and not isinstance(step, bool) and step >= 0
+        if stale or not valid:  # nothing to take: the step stays
+            assert self.snapshot()[1] == before[1], ("an unusable report moved the step", step, stale)
+
     @invariant()
     def alive(self):
         if self.at is not None:

@@ -30,10 +30,16 @@ def player_data(at) -> dict:
     return json.loads(players[0].proto.json)
 
 
-def page_steps_to(at, i: int):
-    """What the page's player does on a step: it writes ?step=i into the address and sends
-    nothing; the next run (any widget, here a plain rerun) reads it back."""
-    at.query_params["step"] = str(i)
+def page_steps_to(at, i: int, **fields):
+    """What the page's player does: it steps to position ``i`` (and ``fields``: view, j, k)
+    sending nothing, then the user's next action that reaches the server carries its state
+    ``at`` (nnviz/player/streamlit_host.js); here that action is a plain rerun."""
+    sent = player_data(at)
+    state = dict(at.session_state["player"])
+    n = (state.get("at") or {}).get("n", 0) + 1
+    state["at"] = {"id": sent["id"], "step": i, "view": fields.get("view", sent["view"]),
+                   "j": fields.get("j", sent["j"]), "k": fields.get("k", sent["k"]), "n": n}
+    at.session_state["player"] = state
     return at.run()
 
 

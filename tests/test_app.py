@@ -48,10 +48,49 @@ def test_the_pages_address_moves_the_step_and_a_server_restart_wins():
     assert step_of(at) == 0 and player_data(at)["step"] == 0
     page_steps_to(at, 3)
     assert step_of(at) == 3
-    # the view and neuron the page keeps in the address reach the server too
-    at.query_params["view"], at.query_params["j"] = "scalar", "1"
-    at.run()
+    # the view and neuron the page's player shows reach the server too
+    page_steps_to(at, 3, view="scalar", j=1)
     assert at.session_state["ui"]["view"] == "scalar" and player_data(at)["j"] == 1
+
+
+def _report(at, **at_state):
+    state = dict(at.session_state["player"])
+    state["at"] = at_state
+    at.session_state["player"] = state
+    return at.run()
+
+
+def test_the_pages_position_counts_only_for_the_walkthrough_it_was_on_and_only_once():
+    at = make_app(preset="mazur")
+    old = player_data(at)["id"]
+    page_steps_to(at, 6)
+    next(b for b in at.button if b.label.startswith("Apply update")).click().run()
+    assert step_of(at) == 0 and player_data(at)["id"] != old
+    # a late report from the previous network's player is not this network's step
+    _report(at, id=old, step=9, view="matrix", j=0, k=0, n=99)
+    assert step_of(at) == 0 and player_data(at)["step"] == 0
+    # the server moves the step; the page's report of a position it had before is taken again
+    page_steps_to(at, 4)
+    next(b for b in at.button if b.label.startswith("Apply update")).click().run()
+    page_steps_to(at, 4)
+    assert step_of(at) == 4
+    at.run()  # the same report, already taken: nothing moves
+    assert step_of(at) == 4
+
+
+@pytest.mark.parametrize("at_state", [
+    {"step": "banana"}, {"step": -3}, {"step": 1e300}, {"step": True, "view": 7}, {"view": "<b>"},
+    {"j": -1, "k": "x"}, {"step": None}, {"step": [1, 2]}, {}])
+def test_a_hostile_position_report_keeps_the_last_good_state(at_state):
+    at = make_app(preset="mazur")
+    page_steps_to(at, 5, view="scalar", j=1)
+    before = {f: at.session_state["ui"][f] for f in ("step", "view", "j", "k")}
+    _report(at, **{"id": player_data(at)["id"], "n": 50, **at_state})
+    assert not at.exception
+    assert {f: at.session_state["ui"][f] for f in ("step", "view", "j", "k")} == before
+    at.session_state["player"] = {**at.session_state["player"], "at": "not a dict"}
+    at.run()
+    assert not at.exception
 
 
 def test_predict_mode_keeps_the_server_step_buttons():

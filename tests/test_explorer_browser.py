@@ -25,6 +25,7 @@ from nnviz.trace.numfmt import fmt
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.seed_source import SOURCES
 from nnviz.trace.record import trace_backprop
+from nnviz_app.state import encode_config
 
 pytestmark = pytest.mark.browser
 
@@ -422,10 +423,14 @@ def test_screenshots_of_forward_backward_and_a_small_screen(page, streamlit_serv
     screenshot(page, shot_path(tmp_path, "explorer-phone.png"))
 
 
-def test_switching_to_predict_mode_keeps_the_step_and_lets_go_of_the_keys(app_page):
+@pytest.mark.parametrize("link", ["", "?cfg=seed"])
+def test_switching_to_predict_mode_keeps_the_step_and_lets_go_of_the_keys(page, streamlit_server, link):
     """The player is unmounted in predict mode: the server's step is the page's, and a key
-    moves the step once (predict's own shortcut), not also through a stale player."""
-    page = app_page
+    moves the step once (predict's own shortcut), not also through a stale player.  With a
+    link the server has put into the address (cfg=…), Streamlit's rerun message carries
+    that address, not the one the player keeps: the player's own report must bring the step."""
+    link = link.replace("seed", encode_config(CFG))  # the seed network, written out in the link
+    page.goto(streamlit_server + link, wait_until="domcontentloaded")
     ready(page)
     for i in range(1, 4):
         press(page, "ArrowRight", i)

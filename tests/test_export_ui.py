@@ -96,7 +96,7 @@ def fresh_state(**ui) -> FakeState:
 def upload(ss, name, data: bytes) -> tuple[str, str]:
     ss.upload = FakeUpload(name, data)
     export_ui._on_upload(ss)
-    return ss.upload_msg
+    return ss.upload_msg[:2]  # (kind, text); [2]: the network it speaks of
 
 
 def test_upload_a_trace_file_makes_it_the_network():
@@ -147,3 +147,18 @@ def test_removing_the_file_clears_the_message():
     export_ui._on_upload(ss)
     assert "upload_msg" not in ss
     assert Config.from_json(PRESETS["mazur"].config.model_dump_json()) == ss.ui["cfg"]
+
+
+def test_an_upload_message_stays_while_its_network_is_shown():
+    """Other runs (the page reporting its step, a check) keep the message; a new network ends it."""
+    from apptest_support import make_app, page_steps_to
+    from nnviz_app import state as ui_state
+    at = make_app(preset="mazur")
+    at.session_state["upload_msg"] = ("error", "Could not load bad.json: not valid JSON. The current network "
+                                      "is unchanged.", ui_state.trace_key(at.session_state["ui"]))
+    at.run()
+    page_steps_to(at, 4)
+    at.run()
+    assert [e.value for e in at.error if "Could not load" in e.value], "the message went with a later run"
+    at.selectbox(key="preset_select").set_value("xor").run()
+    assert not at.exception and not [e for e in at.error if "Could not load" in e.value]

@@ -97,6 +97,12 @@ def test_gradient_check_fails_when_the_cost_delta_is_wrong(monkeypatch):
     assert not np.all(check.passed_b[0])
 
 
+def _net(sizes, act, cost, weights, biases) -> Network:
+    net = Network(sizes, activation=act, cost=cost)
+    net.weights, net.biases = [np.array(w) for w in weights], [np.array(b) for b in biases]
+    return net
+
+
 VALUE = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([1e6, -1e6, 1e3, -1e3, 0.0, 1e-6]),
                   st.floats(-3, 3))
 
@@ -120,6 +126,8 @@ def extreme_networks(draw):
 @settings(max_examples=60, deadline=None)
 @given(case=extreme_networks())
 @example(case=(Network([1, 1]), np.array([[1.0]]), np.array([[1e6]])))
+@example(case=(_net([1, 2, 1], "sigmoid", "cross_entropy", [[[1e3], [1e-6]], [[-999999.0, 1e-6]]],
+                    [[[-999999.0], [1e-6]], [[1e-6]]]), np.array([[1e-6]]), np.array([[184355.0]])))
 def test_the_check_never_fails_a_correct_backprop_at_extreme_values(case):
     """Every disagreement is within the estimate's own error bound (or at a ReLU kink)."""
     net, x, y = case
@@ -139,3 +147,38 @@ def test_a_wrong_backprop_fails_also_for_a_large_target(y, monkeypatch):
     check = gradient_check(net, x, np.full((2, 1), y))
     assert check.failed > 0, check
     assert "FAILED" in repr(check)
+
+
+def test_a_far_off_cross_entropy_target_counts_the_rounding_of_its_two_large_terms():
+    """y = 184355 against a ≈ 0.5: C = -[y ln a + (1-y) ln(1-a)] ≈ 0.69 is the difference
+    of two terms of ≈ 1.3e5, so C is known only to ≈ 1e-11, and a derivative of ≈ 5e-8
+    moves it by less than that over any usable step: the finite difference reads 0 and the
+    check must say that is within its error, not that backprop is wrong (found by
+    hypothesis)."""
+    net = _net([1, 2, 1], "sigmoid", "cross_entropy", [[[1e3], [1e-6]], [[-999999.0, 1e-6]]],
+               [[[-999999.0], [1e-6]], [[1e-6]]])
+    x, y = np.array([[1e-6]]), np.array([[184355.0]])
+    z = np.array([[1.5e-6]])
+    size = get_cost("cross_entropy").size_z(z, 1 / (1 + np.exp(-z)), y, get_activation("sigmoid"))
+    assert size == pytest.approx((184355 + 184354) * np.log(2), rel=1e-5)  # by hand: both terms ≈ y·ln 2
+    check = gradient_check(net, x, y)
+    assert check.failed == 0, check
+    # at h the difference is all rounding, so the check takes the step whose bound is
+    # smallest — a larger one, where the derivative does show — and agrees there
+    assert check.steps_w[0][1, 0] > 1e-5
+    assert abs(check.numeric_w[0][1, 0] - check.nabla_w[0][1, 0]) <= check.noise_w[0][1, 0]
+    # by hand: δ² = a - y ≈ 0.5 - 184355, δ¹₂ = w²₁₂·δ²·σ′(z¹₂ ≈ 1e-6) ≈ 1e-6·δ²·0.25, ∂C/∂w¹₂₁ = δ¹₂·x
+    assert check.numeric_w[0][1, 0] == pytest.approx(1e-6 * (0.5 - 184355.0) * 0.25 * 1e-6, rel=1e-2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(z=st.floats(-40, 40), y=st.floats(0, 1) | st.floats(-1e6, 1e6))
+def test_the_size_of_the_cross_entropys_terms(z, y):
+    """For a target in 0..1 both terms are ≥ 0: their size is C itself; off it, at least |C|."""
+    cost, sig = get_cost("cross_entropy"), get_activation("sigmoid")
+    zz, yy = np.array([[z]]), np.array([[y]])
+    a = sig.fn(zz)
+    c, size = cost.fn_z(zz, a, yy, sig), cost.size_z(zz, a, yy, sig)
+    if 0 <= y <= 1:
+        assert size == pytest.approx(c, rel=1e-12, abs=1e-300)
+    assert size >= abs(c) * (1 - 1e-12)

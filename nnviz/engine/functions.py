@@ -134,6 +134,9 @@ class Cost:
     ``fn_z(z, a, y, activation)`` is the same cost computed from z^L where that is exact
     and ``fn`` is not: the cross-entropy of a sigmoid output that rounds to exactly 0 or
     1 (|z| above ~37) is ln(1 + e^±z), finite, where ln(a) or ln(1 - a) would be -inf.
+    ``size_z(z, a, y, activation)``: the sum of the magnitudes of the terms ``fn_z`` adds,
+    the scale its rounding acts on (the cross-entropy of a far-off target subtracts two
+    large terms: C is small, its rounding is not).
     ``cancels_prime``: delta^L is a − y with no activation slope (cross-entropy with
     sigmoid outputs: sigma'(z) cancels); ``text``: the cost in plain text;
     ``delta_words``: why delta^L is what it is, with ``{P}`` for the activation's
@@ -148,6 +151,7 @@ class Cost:
     formula: str
     delta_formula: str
     fn_z: Callable[[Array, Array, Array, Activation], float]
+    size_z: Callable[[Array, Array, Array, Activation], float]
     cancels_prime: bool = False
     text: str = ""
     delta_words: str = ""
@@ -181,6 +185,16 @@ def _cross_entropy_fn_z(z: Array, a: Array, y: Array, activation: Activation) ->
     if activation.name != "sigmoid":
         return _cross_entropy_fn(a, y)
     return float(np.sum(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z)))
+
+
+def _cross_entropy_size_z(z: Array, a: Array, y: Array, activation: Activation) -> float:
+    """Σ |y|·ln(1+e^-z) + |1-y|·ln(1+e^z) (or with ln a, ln(1-a) off the sigmoid): the
+    magnitudes of the two terms ``fn_z`` adds, each ≥ 0 before its sign from y."""
+    if activation.name != "sigmoid":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(y == 0, 0.0, np.abs(y * np.log(a))) + np.where(y == 1, 0.0, np.abs((1 - y) * np.log(1 - a)))
+        return float(np.sum(t))
+    return float(np.sum(np.abs(y) * np.logaddexp(0.0, -z) + np.abs(1 - y) * np.logaddexp(0.0, z)))
 
 
 def saturation_note(a: Array, y: Array, cost: "Cost") -> str | None:
@@ -218,6 +232,7 @@ QUADRATIC = Cost(
     r"C = \tfrac{1}{2}\lVert a^L - y\rVert^2",
     r"\delta^L = (a^L - y) \odot {f}'(z^L)",
     lambda z, a, y, act: _quadratic_fn(a, y),
+    lambda z, a, y, act: _quadratic_fn(a, y),  # a sum of squares: its terms are C's own size
     text="C = ½‖a − y‖²",
     delta_words=("By the chain rule it is ∂C/∂a (for C = ½‖a − y‖² that is a − y, the seed's "
                  "cost_derivative) times the slope of the activation, {P}(zᴸ)."),
@@ -227,6 +242,7 @@ CROSS_ENTROPY = Cost(
     r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]",
     r"\delta^L = a^L - y",
     _cross_entropy_fn_z,
+    _cross_entropy_size_z,
     cancels_prime=True,
     text="C = −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)]",
     delta_words=("With the cross-entropy cost and sigmoid outputs, ∂C/∂a = (a − y)/(a(1 − a)) and "

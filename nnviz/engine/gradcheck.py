@@ -10,7 +10,7 @@ Each estimate carries its own error bound, and backprop is called wrong only bey
 * **Richardson.**  D(s) = (C(p + s) - C(p - s)) / 2s = C' + c·s² + O(s⁴), so the estimate
   (4·D(s) - D(2s)) / 3 has no s² term.  Its bound: twice the spread of D over s, 2s, 4s and a
   jittered s (truncation and a fresh sample of rounding), plus the rounding of C itself
-  (about eps·(|C| + Σ|∂C/∂p|·|p|)/s), plus the rounding offset of z in p's own layer times
+  (about eps·(max(|C|, the size of the terms C adds) + Σ|∂C/∂p|·|p|)/s), plus the rounding offset of z in p's own layer times
   |∂²C/∂p²| (backprop and the difference both see the offset z).
 * **Which step.**  ``h`` first; if backprop is not within tolerance of that estimate, every
   step in ``CANDIDATE_STEPS`` (1e-1 … 1e-10) is tried and the one with the smallest bound
@@ -46,7 +46,7 @@ CANDIDATE_STEPS = tuple(10.0 ** -k for k in range(1, 11))  # MAX_H down to MIN_H
 JITTER = 1 + 2.0 ** -10  # a step that changes the rounding, not the truncation
 MAX_DZ = 0.1  # a step may move each z by at most this (the activations bend on a scale of 1)
 EPS = np.finfo(float).eps
-NOISE = 8  # rounding of one cost evaluation, in units of eps·(|C| + Σ|∂C/∂p|·|p|)
+NOISE = 8  # rounding of one cost evaluation, in units of eps·(max(|C|, size of its terms) + Σ|∂C/∂p|·|p|)
 
 
 @dataclass(frozen=True)
@@ -208,10 +208,13 @@ def _check(net: Network, weights, biases, x, y, nabla_b, nabla_w, h: float) -> G
         return cost_fn.fn_z(zs[-1], activations[-1], y, act), [z.copy() for z in zs]
 
     c0, zs0 = run()
+    activations0, _ = forward(weights, biases, act, x)
+    # the scale of one cost evaluation's rounding: |C|, or the size of the terms it adds
+    # when they cancel (cross-entropy against a target far outside 0..1)
+    size0 = cost_fn.size_z(zs0[-1], activations0[-1], y, act)
     # Rounding offsets every z^l by about eps·(k+1)·(|w||a| + |b|); backprop and the difference
     # both see the offset z, so C' is known only to ∂²C/∂p² times the offset moved to p's scale
     # (divided by ∂z/∂p: a_k for w_jk, 1 for b_j).
-    activations0, _ = forward(weights, biases, act, x)
     scale = [NOISE * EPS * (w.shape[1] + 1) * (np.abs(w) @ np.abs(a) + np.abs(b))
              for w, b, a in zip(weights, biases, activations0[:-1], strict=True)]
     # With m examples (columns), the largest offset over the examples (an input a_k = 0 of
@@ -239,7 +242,7 @@ def _check(net: Network, weights, biases, x, y, nabla_b, nabla_w, h: float) -> G
         d = up + down  # the step as represented next to p (exactly 2·step unless |p| is huge)
         if d == 0:  # the step vanishes next to p
             return 0.0, crossed, np.inf, True, 0.0
-        noise = NOISE * EPS * (max(abs(c_plus), abs(c_minus)) + spread)
+        noise = NOISE * EPS * (max(abs(c_plus), abs(c_minus), size0) + spread)
         return (c_plus - c_minus) / d, crossed, 2 * noise / d, far, abs(c_plus + c_minus - 2 * c0) / (up * down)
 
     def estimate(p, idx, step, offset) -> tuple[float, bool, float]:
