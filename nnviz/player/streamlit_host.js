@@ -43,6 +43,7 @@ let live = null;
 
 const SAME = (a, b) => a && b && a.step === b.step && a.view === b.view && a.j === b.j && a.k === b.k;
 const FIELD = "input, textarea, select, [role='combobox'], [role='spinbutton'], [role='slider']";
+const WIDGET = "[data-testid='stElementContainer'], [role='option'], [role='listbox'], [data-baseweb='popover']";
 const CONTROL = "button, a, label, [role='button'], [role='option'], [role='tab'], [role='checkbox'], " +
                 "[role='radio'], [role='switch'], [data-baseweb]";
 
@@ -53,6 +54,9 @@ function report(e) {
   const t = e.target;
   if (!t || !t.closest || host.player.element.contains(t)) return;  // the player's own keys and buttons
   if (t.type === "file") return;  // an upload reruns later, on its own (and starts the network at 1)
+  // only a widget's own element (or a dropdown's options, drawn at the page's end) runs the
+  // script: not the page's header, the sidebar's toggle or an expander's title
+  if (!t.closest(WIDGET)) return;
   const field = !!t.closest(FIELD);
   if (e.type === "click" && !field && !t.closest(CONTROL)) return;  // a click on nothing runs nothing
   if (e.type === "focusout" || e.type === "keydown") {
