@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from concurrent.futures import ThreadPoolExecutor
 import sys
 from pathlib import Path
 
@@ -29,7 +30,10 @@ def open_session(url: str, compression: str | None) -> tuple[dict, str, int]:
             return r, c.ws.response.headers.get("Sec-WebSocket-Extensions", ""), c.wire
         finally:
             await c.close()
-    return asyncio.run(go())
+    # its own thread and event loop: after a browser test, Playwright's sync API keeps a loop
+    # running in this thread, where asyncio.run refuses to start
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_the_first_run_crosses_the_wire_compressed(streamlit_server):
