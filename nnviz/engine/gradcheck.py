@@ -207,8 +207,8 @@ def _check(net: Network, weights, biases, x, y, nabla_b, nabla_w, h: float) -> G
         activations, zs = forward(weights, biases, act, x)
         return cost_fn.fn_z(zs[-1], activations[-1], y, act), [z.copy() for z in zs]
 
-    c0, zs0 = run()
-    activations0, _ = forward(weights, biases, act, x)
+    activations0, zs0 = forward(weights, biases, act, x)  # the unperturbed pass, once
+    c0 = cost_fn.fn_z(zs0[-1], activations0[-1], y, act)
     # the scale of one cost evaluation's rounding: |C|, or the size of the terms it adds
     # when they cancel (cross-entropy against a target far outside 0..1)
     size0 = cost_fn.size_z(zs0[-1], activations0[-1], y, act)
