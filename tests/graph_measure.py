@@ -98,8 +98,10 @@ def figure_rows(page, trace, screen: str) -> list[dict]:
             for i in range(len(trace))]
 
 
-def app_rows(page, base_url: str, preset: str, screen: str, n: int, graph: str = APP_GRAPH) -> list[dict]:
-    """Step the app through every step with → and measure each."""
+def app_rows(page, base_url: str, preset: str, screen: str, n: int, graph: str = APP_GRAPH,
+             shot: tuple[int, Path] | None = None) -> list[dict]:
+    """Step the app through every step with → and measure each; ``shot`` = (i, path): a
+    screenshot of the page at step i (0-based)."""
     import sys as _sys
     _sys.path.insert(0, str(Path(__file__).parent))
     from conftest import wait_for_app_run
@@ -122,6 +124,9 @@ def app_rows(page, base_url: str, preset: str, screen: str, n: int, graph: str =
         if i == 0:  # focus on the page, not an input: the step keys need it
             page.locator(graph).first.click(position={"x": 5, "y": 5})
         rows.append(measure(page, graph))
+        if shot and shot[0] == i:
+            page.mouse.move(0, 0)  # no hover label in the picture
+            page.screenshot(path=str(shot[1]))
     return rows
 
 

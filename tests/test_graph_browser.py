@@ -9,9 +9,11 @@ same measurement gives the before/after table of the change: ``python3 tests/gra
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from conftest import wait_for_app_run
+from conftest import REPO_ROOT, wait_for_app_run
 from graph_measure import APP_GRAPH, SCREENS, app_rows, bare_page, draw
 from nnviz.draw.animation import update_animation_figure
 from nnviz.draw.layout import screen_figure_size
@@ -20,6 +22,8 @@ from nnviz.trace.record import trace_backprop
 
 pytestmark = pytest.mark.browser
 FLOOR = {"desktop": 12, "projected": 16, "phone": 12}  # px
+ASSET = {"desktop": "graph-1280x800.png", "projected": "graph-projected-1024x768.png",
+         "phone": "graph-phone-390x844.png"}
 
 
 def _trace(name):
@@ -57,7 +61,10 @@ GRAPH = {"desktop": APP_GRAPH, "projected": APP_GRAPH, "phone": APP_GRAPH}  # th
 def test_the_app_at_each_screen(page, streamlit_server, name, screen):
     """Every step with →: the graph as drawn in the page, and what else must be in view."""
     trace = _trace(name)
-    rows = app_rows(page, streamlit_server, name, screen, len(trace), GRAPH[screen])
+    shot = None
+    if os.environ.get("NNVIZ_WRITE_ASSETS") == "1" and name == "seed":  # the README's pictures: step 12
+        shot = (11, REPO_ROOT / "assets" / ASSET[screen])
+    rows = app_rows(page, streamlit_server, name, screen, len(trace), GRAPH[screen], shot)
     vw, vh, projector = SCREENS[screen]
     for i, row in enumerate(rows):
         where = f"{name} step {i + 1} @ {screen}"
