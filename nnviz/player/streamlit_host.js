@@ -64,8 +64,7 @@ function report(e) {
     if (!field || t.closest("[data-testid='stForm']")) return;
     if (e.type === "keydown" && e.key !== "Enter") return;
   }
-  host.known = {...host.pos};
-  host.serverStep = host.pos.step;  // the run this causes adopts it: the player stays
+  host.known = {...host.pos};  // the run this causes adopts it: the player stays
   host.reports = (host.reports || 0) + 1;  // each report new, even to a position reported before
   host.setStateValue("at", {id: host.id, ...host.pos, n: host.reports});
 }
@@ -98,7 +97,6 @@ export default function (component) {
       if (host.player) host.player.destroy();
       host.id = data.id;
       host.projector = data.projector;
-      host.serverStep = data.step;
       host.pos = {step: data.step, view: data.view, j: data.j, k: data.k};
       host.player = render(root, host.wt, {step: data.step, view: data.view, j: data.j, k: data.k,
                                            projector: data.projector, globalKeys: true});
@@ -107,8 +105,7 @@ export default function (component) {
         syncAddress(i, info);
       });
       window.nnvizPlayer = host.player;  // for tests and benchmarks
-    } else if (data.step !== host.serverStep) {  // the server moved the step (e.g. a new example)
-      host.serverStep = data.step;
+    } else if (data.step !== host.known.step) {  // the server moved the step (e.g. a new example)
       host.player.go(data.step);
     }
     host.known = {step: data.step, view: data.view, j: data.j, k: data.k};  // what the server holds
