@@ -170,13 +170,17 @@ def _quadratic_delta(z: Array, a: Array, y: Array, activation: Activation) -> Ar
     return (a - y) * activation.prime_from(z, a)
 
 
-def _cross_entropy_fn(a: Array, y: Array) -> float:
-    """From a alone: 0·ln 0 counts as 0; an output that rounded to exactly 0 or 1 against
-    a target that wants the other end gives +inf (use ``fn_z`` for the exact value)."""
+def _cross_entropy_terms(a: Array, y: Array) -> tuple[Array, Array]:
+    """-y ln a and -(1-y) ln(1-a), from a alone: 0·ln 0 counts as 0; an output that rounded
+    to exactly 0 or 1 against a target that wants the other end gives +inf."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = (np.where(y == 0, 0.0, -y * np.log(a))
-             + np.where(y == 1, 0.0, -(1 - y) * np.log(1 - a)))
-    return float(np.sum(c))
+        return np.where(y == 0, 0.0, -y * np.log(a)), np.where(y == 1, 0.0, -(1 - y) * np.log(1 - a))
+
+
+def _cross_entropy_fn(a: Array, y: Array) -> float:
+    """From a alone (use ``fn_z`` for the exact value of a saturated sigmoid output)."""
+    t1, t2 = _cross_entropy_terms(a, y)
+    return float(np.sum(t1 + t2))
 
 
 def _cross_entropy_fn_z(z: Array, a: Array, y: Array, activation: Activation) -> float:
@@ -191,9 +195,8 @@ def _cross_entropy_size_z(z: Array, a: Array, y: Array, activation: Activation) 
     """Σ |y|·ln(1+e^-z) + |1-y|·ln(1+e^z) (or with ln a, ln(1-a) off the sigmoid): the
     magnitudes of the two terms ``fn_z`` adds, each ≥ 0 before its sign from y."""
     if activation.name != "sigmoid":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(y == 0, 0.0, np.abs(y * np.log(a))) + np.where(y == 1, 0.0, np.abs((1 - y) * np.log(1 - a)))
-        return float(np.sum(t))
+        t1, t2 = _cross_entropy_terms(a, y)
+        return float(np.sum(np.abs(t1) + np.abs(t2)))
     return float(np.sum(np.abs(y) * np.logaddexp(0.0, -z) + np.abs(1 - y) * np.logaddexp(0.0, z)))
 
 
