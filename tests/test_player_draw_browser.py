@@ -3,6 +3,10 @@ step before (the walk-through stores figures as patches, the player shares what 
 change with the step before and plotly.js redraws in place), and an edge's hover text
 shows over it although the hover points are drawn as nothing.
 
+Both ways a step reaches the page are checked: keys pressed at once (the chart shown is
+redrawn) and keys after a pause (the player has drawn the neighbouring steps ahead into
+hidden charts and shows one of those: the chart element shown changes at every key).
+
 Checked in the SVG plotly drew (not in plotly's data): at every position of the seed's
 walk-through, forward and back, the texts of the "labels" trace and of the node traces
 are those of ``step_figure`` for that step, and the fill of each coloured node is
@@ -75,13 +79,30 @@ def page_at_file(browser, tmp_path):
     context.close()
 
 
-def test_every_position_draws_its_own_figure_both_ways(page_at_file):
+SHOWN_JS = """() => { const box = document.querySelector('.nnviz-player .nnp-figbox');
+  const shown = box.querySelectorAll(':scope > .nnp-fig'), spares = box.querySelectorAll(':scope > .nnp-spare');
+  box.querySelectorAll(':scope > div').forEach((e, n) => { if (!e.dataset.n) e.dataset.n = String(n); });
+  const at = box.getBoundingClientRect(), hit = document.elementFromPoint(at.x + at.width / 2, at.y + at.height / 2);
+  return {shown: shown.length, id: shown[0].dataset.n, spares: spares.length,
+          hidden: [...spares].every(e => e.getAttribute('aria-hidden') === 'true' && getComputedStyle(e).opacity === '0'),
+          on_top: !!hit && shown[0].contains(hit)}; }"""
+
+
+@pytest.mark.parametrize("pause_ms", [0, 400], ids=["at-once", "after-a-pause"])
+def test_every_position_draws_its_own_figure_both_ways(page_at_file, pause_ms):
     page = page_at_file
     order = list(range(N)) + list(range(N - 2, -1, -1))  # → to the last step, then ← back
+    shown = None
     for n, i in enumerate(order):
         if n:
+            page.wait_for_timeout(pause_ms)
             page.keyboard.press("ArrowRight" if i > order[n - 1] else "ArrowLeft")
         wait_step(page, i)
+        now = page.evaluate(SHOWN_JS)
+        assert now["shown"] == 1 and now["spares"] == 2 and now["hidden"] and now["on_top"], (i, now)
+        if pause_ms and n:  # drawn ahead: another chart element is shown, holding this step's figure
+            assert now["id"] != shown["id"], i
+        shown = now
         drawn = page.evaluate(DRAWN_JS)
         for name, texts in _want(i).items():
             got = drawn.get(name, [{"texts": []}])
@@ -116,7 +137,7 @@ def test_an_edge_shows_its_hover_text(page_at_file):
     (l, j, k), x, y = hover.customdata[-1], hover.x[-1], hover.y[-1]
     box = page.evaluate("() => document.querySelector('.nnviz-player .nnp-fig .nsewdrag').getBoundingClientRect().toJSON()")
     page.mouse.move(box["x"] + x + 2, box["y"] + box["height"] - y + 1)  # plot px: y up from the bottom
-    page.wait_for_function("() => document.querySelector('.nnviz-player .hoverlayer text')", timeout=5000)
-    tip = page.evaluate("() => document.querySelector('.nnviz-player .hoverlayer').textContent")
+    page.wait_for_function("() => document.querySelector('.nnviz-player .nnp-fig .hoverlayer text')", timeout=5000)
+    tip = page.evaluate("() => document.querySelector('.nnviz-player .nnp-fig .hoverlayer').textContent")
     assert f"w{l}{j + 1}{k + 1} = {fmt(TRACE.weights[l - 1][j, k], 9)}" in tip.replace("^", "").replace("_", "")
     assert fmt(TRACE.nabla_w[l - 1][j, k], 9) in tip

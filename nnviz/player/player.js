@@ -15,9 +15,16 @@
 // The walk-through (version 2) holds each step's figure as the patch from the step before
 // (nnviz/export/patch.py); applyPatch puts it back sharing every unchanged part with the
 // step before, so Plotly.react skips what did not change.
+//
+// Drawn ahead: while the page is idle, the steps next to the one shown are drawn into two
+// hidden charts (.nnp-spare, in the same box); a key that goes there only swaps which chart
+// is shown (.nnp-fig), so the page paints a chart it already has instead of plotly.js
+// redrawing one (a 5 × 8 network's chart takes it ~30 ms).  Any other move redraws the
+// chart shown, as before.
 
 const KEYS = {ArrowRight: 1, PageDown: 1, " ": 1, ArrowLeft: -1, PageUp: -1};
 const SWIPE_PX = 40;
+const AHEAD_AFTER_MS = 120;  // a pause this long after a step before drawing its neighbours
 
 function h(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -94,7 +101,11 @@ export function render(el, wt, options = {}) {
                             "aria-label": "Step", title: "Drag to any step"});
   const nav = h("nav", {class: "nnp-nav", "aria-label": "Steps"}, first, prev, next, end, scrub);
   const head = h("div", {class: "nnp-head"}, h("div", {class: "nnp-title"}, badge, label, " · ", heading), nav);
-  const fig = h("div", {class: "nnp-fig", role: "img"});
+  const box = h("div", {class: "nnp-figbox", role: "img"});  // the chart shown and the charts drawn ahead
+  let fig = h("div", {class: "nnp-fig"});
+  const spares = [h("div", {class: "nnp-spare", "aria-hidden": "true"}), h("div", {class: "nnp-spare", "aria-hidden": "true"})];
+  box.append(fig, ...spares);
+  const holds = new Map();  // chart -> {key, i}: the figure it has drawn, once drawn
   const save = h("div", {class: "nnp-save"}, "Save this graph: ",
                  h("button", {type: "button", class: "nnp-link", "data-format": "png"}, "PNG"), " · ",
                  h("button", {type: "button", class: "nnp-link", "data-format": "svg"}, "SVG"));
@@ -109,7 +120,7 @@ export function render(el, wt, options = {}) {
   const table = h("div", {class: "nnp-table"});
   const side = h("div", {class: "nnp-side"}, viewBox, sym, num, expl, code, table);
   save.hidden = options.saveImages === false || !!options.projector;
-  root.append(head, h("div", {class: "nnp-cols"}, h("div", {class: "nnp-left"}, fig, save), side));
+  root.append(head, h("div", {class: "nnp-cols"}, h("div", {class: "nnp-left"}, box, save), side));
   if (wt.code_css && wt.code_css.length) root.prepend(h("style", {text: wt.code_css.join("\n")}));  // the code panel's own CSS
   el.append(root);
 
@@ -135,7 +146,8 @@ export function render(el, wt, options = {}) {
 
   // While the page is idle, the formulas of the steps next to step i are typeset ahead
   // (a 5 × 8 network's matrices take KaTeX a few ms each): the next key only shows them.
-  const idle = window.requestIdleCallback || (cb => setTimeout(cb, 50));
+  // idle time, or soon: a page that is never idle (a busy host page) still gets its work done
+  const idle = window.requestIdleCallback ? cb => window.requestIdleCallback(cb, {timeout: 80}) : cb => setTimeout(cb, 50);
   let warmed = -1;
   function warm(i) {
     if (warmed === i) return;
@@ -176,8 +188,9 @@ export function render(el, wt, options = {}) {
   // a page narrower than 640 px draws the figure laid out for a phone, where there is one
   const narrow = () => root.clientWidth > 0 && root.clientWidth < 640;
   const figs = {};  // "figure" / "figure_phone" -> every position's whole figure, made once
+  const figKey = () => isNarrow && wt.update.figure_phone ? "figure_phone" : "figure";
   function figureFor(i) {
-    const key = isNarrow && wt.update.figure_phone ? "figure_phone" : "figure";
+    const key = figKey();
     if (!figs[key]) {
       figs[key] = unchain(steps.map(s => s[key + "_patch"]));
       figs[key].push(animation(wt.update[key]));
@@ -212,19 +225,84 @@ export function render(el, wt, options = {}) {
     scrub.value = String(i + 1);
     scrub.setAttribute("aria-valuetext", s.label);
     if (shownFig !== i) {
-      const f = figureFor(i);
       shownFig = i;
-      fig.setAttribute("aria-label", s.title || s.heading);
+      box.setAttribute("aria-label", s.title || s.heading);
       root.dataset.drawn = "";
-      // the config once: given again, plotly.js rebuilds its whole context each time.
-      // The formulas and code follow the chart, in the same task: plotly.js lays the page
-      // out as it starts, and would lay out their new content there too, then again.
-      Plotly.react(fig, {data: f.data, layout: f.layout, frames: f.frames || [],
-                         config: fig._context ? undefined : {displayModeBar: false, responsive: false}})
-        .then(() => { if (shownFig === i) { drawSide(i); root.dataset.drawn = String(i + 1); announce(i); warm(i); } },
-              e => { console.error(e); if (shownFig === i) drawSide(i); });
+      fitBox(figureFor(i).layout);
+      const key = figKey(), ready = spares.find(g => holds.has(g) && holds.get(g).key === key && holds.get(g).i === i);
+      if (ready) {  // drawn ahead: show it (the formulas and code change in the same frame)
+        swap(ready);
+        shown_(i);
+      } else {
+        // The formulas and code follow the chart, in the same task: plotly.js lays the page
+        // out as it starts, and would lay out their new content there too, then again.
+        plot(fig, i).then(() => { if (shownFig === i) shown_(i); },
+                          e => { console.error(e); if (shownFig === i) drawSide(i); });
+      }
     } else {
       drawSide(i);
+    }
+  }
+
+  function plot(gd, i) {  // Plotly.react; gd holds figure i of this layout once it resolves
+    const key = figKey(), f = figureFor(i);
+    holds.delete(gd);
+    // the config once per chart: given again, plotly.js rebuilds its whole context each time
+    return Plotly.react(gd, {data: f.data, layout: f.layout, frames: f.frames || [],
+                             config: gd._context ? undefined : {displayModeBar: false, responsive: false}})
+      .then(() => { holds.set(gd, {key, i}); });
+  }
+
+  function shown_(i) {  // chart i is on the page: the side, the events, the charts ahead
+    drawSide(i);
+    root.dataset.drawn = String(i + 1);
+    announce(i);
+    warm(i);
+    ahead(i);
+  }
+
+  // Every chart is placed at the box's top left (player.css), so showing another one only
+  // changes what is painted, not the page's layout (laying out a chart's SVG again cost more
+  // than plotly.js drawing it); the box takes the size of the figure shown.
+  function swap(ready) {  // the chart drawn ahead becomes the one shown; the one shown, a spare
+    const old = fig;
+    spares[spares.indexOf(ready)] = old;
+    old.classList.replace("nnp-fig", "nnp-spare");  // (plotly.js has its own classes there)
+    old.setAttribute("aria-hidden", "true");
+    ready.classList.replace("nnp-spare", "nnp-fig");
+    ready.removeAttribute("aria-hidden");
+    fig = ready;
+  }
+
+  // The box has the size of the figure shown (the figures set theirs), and nothing outside
+  // it lays it out again (contain: strict, player.css): without it, every step's new formula
+  // laid out the charts' SVG again, which cost more than drawing one.
+  let boxSize = "";
+  function fitBox(layout) {
+    const size = layout.width && layout.height ? layout.width + "x" + layout.height : "";
+    if (size === boxSize) return;
+    boxSize = size;
+    box.style.width = size ? layout.width + "px" : "";
+    box.style.height = size ? layout.height + "px" : "";
+    box.classList.toggle("nnp-sized", !!size);
+  }
+
+  // After a step is shown and the reader pauses, its neighbours are drawn into the spares
+  // when the page is idle: one chart per idle callback (a key in between is served first),
+  // into the spare that holds neither neighbour.  Keys pressed faster than the pause (a key
+  // held down) draw as before, not waiting behind a chart drawn ahead.
+  let aheadFor = -1;
+  function ahead(i) {
+    aheadFor = i;
+    setTimeout(() => idle(next), AHEAD_AFTER_MS);
+    function next() {
+      if (aheadFor !== i || shownFig !== i) return;
+      const key = figKey(), has = n => spares.some(g => holds.has(g) && holds.get(g).key === key && holds.get(g).i === n);
+      const n = [i + 1, i - 1].find(m => m >= 0 && m <= last && !has(m));
+      if (n === undefined) return;
+      const free = spares.find(g => { const x = holds.get(g); return !x || x.key !== key || Math.abs(x.i - i) !== 1; });
+      if (!free) return;
+      plot(free, n).then(() => idle(next), e => console.error(e));
     }
   }
 
@@ -383,10 +461,10 @@ export function render(el, wt, options = {}) {
   pickJ.addEventListener("change", () => { j = Number(pickJ.value); redraw(); });
   pickK.addEventListener("change", () => { k = Number(pickK.value); redraw(); });
   let touch = null;
-  fig.addEventListener("touchstart", e => {
+  box.addEventListener("touchstart", e => {
     if (e.touches.length === 1) touch = {x: e.touches[0].clientX, y: e.touches[0].clientY};
   }, {passive: true});
-  fig.addEventListener("touchend", e => {
+  box.addEventListener("touchend", e => {
     if (!touch || !e.changedTouches.length) return;
     const dx = e.changedTouches[0].clientX - touch.x, dy = e.changedTouches[0].clientY - touch.y;
     touch = null;
@@ -405,7 +483,8 @@ export function render(el, wt, options = {}) {
       if (resized) resized.disconnect();
       document.removeEventListener("keydown", onDocKey);
       window.removeEventListener("resize", onResize);
-      try { Plotly.purge(fig); } catch (e) { /* already gone */ }
+      aheadFor = -1;
+      for (const gd of [fig, ...spares]) { try { Plotly.purge(gd); } catch (e) { /* already gone */ } }
       el.textContent = "";
     },
   };
