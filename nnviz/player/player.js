@@ -2,8 +2,9 @@
 //
 //   import { render } from "./player.js";
 //   const p = render(el, walkthrough, {step: 0, view: "matrix", projector: false,
-//                                      globalKeys: true, Plotly, katex});
+//                                      globalKeys: true, drawAhead: true, Plotly, katex});
 //   p.go(i); p.step(+1); p.onChange((i, info) => ...); p.current(); p.destroy();
+//   p.drawAhead(false);  // no charts drawn ahead (a page short of memory; a benchmark's baseline)
 //
 // Positions 0 .. steps.length-1 are the steps; steps.length is the update animation.
 // Keys (→ / Page Down / Space next, ← / Page Up previous, Home / End) go to the player
@@ -82,6 +83,7 @@ export function render(el, wt, options = {}) {
   let cur = -1, want = clamp(options.step || 0), frame = 0, shownFig = -1, codeMoved = true;
   let drewThisFrame = false, scrollFrame = 0;
   let view = options.view === "scalar" ? "scalar" : "matrix", j = options.j || 0, k = options.k || 0;
+  let drawAhead = options.drawAhead !== false;
   const shown = {sym: null, num: null, code: null, expl: null};
 
   function clamp(i) { i = Math.round(Number(i)); return isNaN(i) ? 0 : Math.max(0, Math.min(last, i)); }
@@ -294,6 +296,7 @@ export function render(el, wt, options = {}) {
   let aheadFor = -1;
   function ahead(i) {
     aheadFor = i;
+    if (!drawAhead) return;
     setTimeout(() => idle(next), AHEAD_AFTER_MS);
     function next() {
       if (aheadFor !== i || shownFig !== i) return;
@@ -475,6 +478,7 @@ export function render(el, wt, options = {}) {
   return {
     go, step: d => go(want + d), current: () => cur, last,
     view: v => { if (v === "matrix" || v === "scalar") { view = v; redraw(); } return view; },
+    drawAhead: on => { drawAhead = !!on; if (!drawAhead) holds.clear(); return drawAhead; },
     onChange: cb => { listeners.push(cb); return () => listeners.splice(listeners.indexOf(cb), 1); },
     element: root,
     destroy() {
