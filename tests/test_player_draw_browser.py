@@ -5,7 +5,9 @@ shows over it although the hover points are drawn as nothing.
 
 Both ways a step reaches the page are checked: keys pressed at once (the chart shown is
 redrawn) and keys after a pause (the player has drawn the neighbouring steps ahead into
-hidden charts and shows one of those: the chart element shown changes at every key).
+hidden charts and typeset the next step's formulas into hidden layers, and shows those:
+the chart element shown changes at every key), with the formulas shown (exactly one layer
+each, the others hidden) being the step's own.
 
 Checked in the SVG plotly drew (not in plotly's data): at every position of the seed's
 walk-through, forward and back, the texts of the "labels" trace and of the node traces
@@ -86,6 +88,13 @@ SHOWN_JS = """() => { const box = document.querySelector('.nnviz-player .nnp-fig
   return {shown: shown.length, id: shown[0].dataset.n, spares: spares.length,
           hidden: [...spares].every(e => e.getAttribute('aria-hidden') === 'true' && getComputedStyle(e).opacity === '0'),
           on_top: !!hit && shown[0].contains(hit)}; }"""
+TEX_JS = """() => { const r = document.querySelector('.nnviz-player');
+  const ann = e => { const a = e.querySelector('annotation'); return a ? a.textContent : null; };
+  const sym = r.querySelectorAll('.nnp-sym'), num = r.querySelectorAll('.nnp-num');
+  const ahead = [...r.querySelectorAll('.nnp-ahead')];
+  return {layers: [sym.length, num.length, ahead.length], sym: ann(sym[0]), num: num[0].hidden ? null : ann(num[0]),
+          hidden: ahead.every(e => e.getAttribute('aria-hidden') === 'true' && getComputedStyle(e).opacity === '0'
+                                   && !e.classList.contains('nnp-sym') && !e.classList.contains('nnp-num'))}; }"""
 
 
 @pytest.mark.parametrize("pause_ms", [0, 400], ids=["at-once", "after-a-pause"])
@@ -103,6 +112,10 @@ def test_every_position_draws_its_own_figure_both_ways(page_at_file, pause_ms):
         if pause_ms and n:  # drawn ahead: another chart element is shown, holding this step's figure
             assert now["id"] != shown["id"], i
         shown = now
+        tex = page.evaluate(TEX_JS)
+        want = ((WT["steps"][i]["tex"]["matrix"], WT["steps"][i]["numbers"]["matrix"]) if i < N
+                else (WT["update"]["tex"], None))
+        assert tex["layers"] == [1, 1, 2] and tex["hidden"] and (tex["sym"], tex["num"]) == want, (i, tex)
         drawn = page.evaluate(DRAWN_JS)
         for name, texts in _want(i).items():
             got = drawn.get(name, [{"texts": []}])

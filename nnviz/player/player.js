@@ -84,7 +84,8 @@ export function render(el, wt, options = {}) {
   let drewThisFrame = false, scrollFrame = 0;
   let view = options.view === "scalar" ? "scalar" : "matrix", j = options.j || 0, k = options.k || 0;
   let drawAhead = options.drawAhead !== false;
-  const shown = {sym: null, num: null, code: null, expl: null};
+  const shown = {code: null, expl: null};
+  let dir = 1;  // the way the reader last moved: its next step is typeset ahead
 
   function clamp(i) { i = Math.round(Number(i)); return isNaN(i) ? 0 : Math.max(0, Math.min(last, i)); }
 
@@ -117,10 +118,10 @@ export function render(el, wt, options = {}) {
   const pickJ = h("select", {class: "nnp-pick", "aria-label": "neuron j"});
   const pickK = h("select", {class: "nnp-pick", "aria-label": "input k"});
   viewBox.append(vMatrix, vScalar, pickJ, pickK);
-  const sym = h("div", {class: "nnp-tex nnp-sym"}), num = h("div", {class: "nnp-tex nnp-num"});
+  const sym = texBox("sym"), num = texBox("num");
   const expl = h("p", {class: "nnp-expl"}), code = h("div", {class: "nnp-code"});
   const table = h("div", {class: "nnp-table"});
-  const side = h("div", {class: "nnp-side"}, viewBox, sym, num, expl, code, table);
+  const side = h("div", {class: "nnp-side"}, viewBox, sym.box, num.box, expl, code, table);
   save.hidden = options.saveImages === false || !!options.projector;
   root.append(head, h("div", {class: "nnp-cols"}, h("div", {class: "nnp-left"}, box, save), side));
   if (wt.code_css && wt.code_css.length) root.prepend(h("style", {text: wt.code_css.join("\n")}));  // the code panel's own CSS
@@ -138,31 +139,72 @@ export function render(el, wt, options = {}) {
     return html;
   }
 
-  function tex(target, src, key) {
-    if (shown[key] === src) return;
-    shown[key] = src;
+  function put(el, src) {  // a formula into a layer
     const html = typeset(src);
-    if (html === null) target.textContent = src; else target.innerHTML = html;
-    fit(target);
+    if (html === null) el.textContent = src; else el.innerHTML = html;
+    fit(el);
+  }
+
+  function tex(t, src) {
+    if (t.src === src) return;
+    if (t.aheadSrc === src) {  // typeset and laid out ahead: the two layers swap their classes
+      const old = t.el;
+      t.el = t.ahead;
+      t.ahead = old;
+      t.el.className = "nnp-tex nnp-" + t.name;
+      t.el.removeAttribute("aria-hidden");
+      t.el.hidden = old.hidden;
+      old.className = "nnp-tex nnp-ahead nnp-" + t.name + "-ahead";
+      old.setAttribute("aria-hidden", "true");
+      old.hidden = false;
+      t.aheadSrc = t.src;  // what was shown: the step back, already laid out
+    } else {
+      put(t.el, src);
+    }
+    t.src = src;
+  }
+
+  function texAhead(t, src) {
+    if (t.src === src || t.aheadSrc === src) return;
+    put(t.ahead, src);
+    t.aheadSrc = src;
   }
 
   // While the page is idle, the formulas of the steps next to step i are typeset ahead
-  // (a 5 × 8 network's matrices take KaTeX a few ms each): the next key only shows them.
+  // (a 5 × 8 network's matrices take KaTeX a few ms each), and the next step's (the way
+  // the reader moves) are put in the layers ahead, laid out there (laying out a 5 × 8
+  // network's matrix of numbers cost ~20 ms): the next key only swaps two layers.
   // idle time, or soon: a page that is never idle (a busy host page) still gets its work done
   const idle = window.requestIdleCallback ? cb => window.requestIdleCallback(cb, {timeout: 80}) : cb => setTimeout(cb, 50);
   let warmed = -1;
+  const texOf = s => s.tex[view === "scalar" ? "scalar" : "matrix"];  // as drawSide picks them
+  const numbersOf = s => view === "scalar"
+    ? s.numbers.scalar[Math.min(j, s.neurons.j - 1)][Math.min(k, s.neurons.k - 1)] : s.numbers.matrix;
   function warm(i) {
     if (warmed === i) return;
     warmed = i;
     idle(() => {
-      for (const n of [i + 1, i - 1]) {
+      for (const n of [i + dir, i - dir]) {
         const s = steps[n];
-        if (!s || warmed !== i) continue;
-        typeset(s.tex[view === "scalar" ? "scalar" : "matrix"]);  // as drawSide picks them
-        typeset(view === "scalar" ? s.numbers.scalar[Math.min(j, s.neurons.j - 1)][Math.min(k, s.neurons.k - 1)]
-          : s.numbers.matrix);
+        if (warmed !== i) continue;
+        if (n === last && dir > 0 && drawAhead) texAhead(sym, wt.update.tex);  // the update's formula
+        if (!s) continue;
+        if (n !== i + dir || !drawAhead) { typeset(texOf(s)); typeset(numbersOf(s)); continue; }
+        texAhead(sym, texOf(s));
+        if (!options.hideNumbers) texAhead(num, numbersOf(s));
       }
     });
+  }
+
+  // A formula's box: the layer shown (.nnp-sym / .nnp-num) and a layer typeset ahead, under
+  // it, hidden by opacity (player.css).
+  function texBox(name) {
+    const el = h("div", {class: "nnp-tex nnp-" + name});
+    const ahead = h("div", {class: "nnp-tex nnp-ahead nnp-" + name + "-ahead", "aria-hidden": "true"});
+    return {name, el, ahead, box: h("div", {class: "nnp-texbox"}, el, ahead), src: null, aheadSrc: null};
+  }
+  function refit() {  // a new width or new fonts: the layers shown fit again, the ones ahead are redone
+    for (const t of [sym, num]) { fit(t.el); t.aheadSrc = null; }
   }
 
   // Projection mode: a formula wider than its column (a mini-batch's three matrices side by
@@ -203,7 +245,7 @@ export function render(el, wt, options = {}) {
   let isNarrow = narrow();
   const onResize = () => {  // a phone turned sideways: the other layout
     if (narrow() !== isNarrow) { isNarrow = !isNarrow; if (cur >= 0) { shownFig = -1; draw(cur); } }
-    fit(sym); fit(num);
+    refit();
   };
   window.addEventListener("resize", onResize);
   let observedWidth = -1;  // only a new width matters (the height changes with every step)
@@ -212,7 +254,7 @@ export function render(el, wt, options = {}) {
     if (w !== observedWidth) { observedWidth = w; requestAnimationFrame(onResize); }  // next frame: no resize loop
   }) : null;
   if (resized) resized.observe(root);
-  if (options.projector && document.fonts) document.fonts.ready.then(() => { fit(sym); fit(num); });  // KaTeX's fonts change widths
+  if (options.projector && document.fonts) document.fonts.ready.then(refit);  // KaTeX's fonts change widths
 
   function draw(i) {
     const s = i === last ? wt.update : steps[i];
@@ -313,8 +355,8 @@ export function render(el, wt, options = {}) {
     const s = i === last ? wt.update : steps[i];
     if (i === last) {
       viewBox.hidden = true;
-      tex(sym, wt.update.tex, "sym");
-      num.hidden = true;
+      tex(sym, wt.update.tex);
+      num.el.hidden = true;
       if (!table.firstChild) table.append(updateTable(wt.update.rows));
       table.hidden = false;
       code.hidden = true;
@@ -329,9 +371,9 @@ export function render(el, wt, options = {}) {
       pickK.hidden = !scalar || n.k < 2;
       const jj = Math.min(j, n.j - 1), kk = Math.min(k, n.k - 1);
       if (scalar) { options_(pickJ, n.j, jj, "j"); options_(pickK, n.k, kk, "k"); }
-      tex(sym, s.tex[view === "scalar" ? "scalar" : "matrix"], "sym");
-      num.hidden = !!options.hideNumbers;
-      tex(num, view === "scalar" ? s.numbers.scalar[jj][kk] : s.numbers.matrix, "num");
+      tex(sym, texOf(s));
+      tex(num, numbersOf(s));
+      num.el.hidden = !!options.hideNumbers;
       table.hidden = true;
       code.hidden = false;
       if (shown.code !== s.code) {
@@ -394,6 +436,7 @@ export function render(el, wt, options = {}) {
   function flush() {
     frame = 0;
     if (want === cur) return;
+    if (cur >= 0) dir = want < cur ? -1 : 1;
     cur = want;
     draw(cur);
     const info = {step: cur, last, view, j, k};
