@@ -156,8 +156,11 @@ def read_figure(page) -> dict:
 
 
 def katex_sources(page) -> list[str]:
-    """The TeX source of every rendered formula (KaTeX keeps it in a MathML <annotation>)."""
-    return [t.strip() for t in page.locator(".katex annotation").all_text_contents()]
+    """The TeX source of every formula shown (KaTeX keeps it in a MathML <annotation>); the
+    player's layers typeset ahead (hidden, .nnp-ahead) are not shown."""
+    return [t.strip() for t in page.evaluate(
+        "() => [...document.querySelectorAll('.katex annotation')].filter(a => !a.closest('.nnp-ahead'))"
+        ".map(a => a.textContent)")]
 
 
 def bmatrices(tex: str) -> list[list[list[str]]]:

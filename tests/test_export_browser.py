@@ -178,7 +178,7 @@ def test_projection_mode_steps_with_clicker_and_arrow_keys(page, streamlit_serve
     page.wait_for_timeout(300)
     # the graph and the current equation (symbolic and numeric) are on screen, whole
     assert in_view(page, page.locator(".nnviz-player .nnp-fig"))
-    formulas = page.locator(".nnviz-player .nnp-tex .katex-display")
+    formulas = page.locator(".nnviz-player .nnp-tex:not(.nnp-ahead) .katex-display")  # not the layers typeset ahead
     assert formulas.count() == 2 and all(in_view(page, formulas.nth(k)) for k in range(2))
     for k in range(2):  # nothing scrolled out of sight: every piece of the formula inside its box
         assert formulas.nth(k).evaluate("""e => { const r = e.getBoundingClientRect();
