@@ -198,7 +198,7 @@ def test_projection_mode_steps_with_clicker_and_arrow_keys(page, streamlit_serve
     assert "projector=1" in page.url and "step=9" in page.url
 
 
-FITS_JS = """() => [...document.querySelectorAll('.nnviz-player .nnp-tex')].filter(t => t.offsetParent).map(t => ({
+FITS_JS = """() => [...document.querySelectorAll('.nnviz-player .nnp-tex:not(.nnp-ahead)')].filter(t => t.offsetParent).map(t => ({
     box: t.clientWidth, wide: t.scrollWidth, text: t.textContent.slice(0, 40),
     font: Math.min(...[...t.querySelectorAll('.katex')].map(k => parseFloat(getComputedStyle(k).fontSize)))}))"""
 

@@ -57,7 +57,7 @@ def edge_sums(page) -> list[str]:
 
 
 # every formula of the player inside its box: the .katex (it wraps at operators) and its box
-FITS_JS = """() => [...document.querySelectorAll('.nnviz-player .nnp-tex')].filter(t => t.offsetParent).map(t => ({
+FITS_JS = """() => [...document.querySelectorAll('.nnviz-player .nnp-tex:not(.nnp-ahead)')].filter(t => t.offsetParent).map(t => ({
     box: t.clientWidth, wide: Math.max(t.scrollWidth, ...[...t.querySelectorAll('.katex')].map(k => k.scrollWidth)),
     font: Math.min(...[...t.querySelectorAll('.katex')].map(k => parseFloat(getComputedStyle(k).fontSize)))}))"""
 
