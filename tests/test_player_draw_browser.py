@@ -91,8 +91,10 @@ SHOWN_JS = """() => { const box = document.querySelector('.nnviz-player .nnp-fig
 TEX_JS = """() => { const r = document.querySelector('.nnviz-player');
   const ann = e => { const a = e.querySelector('annotation'); return a ? a.textContent : null; };
   const sym = r.querySelectorAll('.nnp-sym'), num = r.querySelectorAll('.nnp-num');
-  const ahead = [...r.querySelectorAll('.nnp-ahead')];
+  const ahead = [...r.querySelectorAll('.nnp-texbox > .nnp-ahead')], table = r.querySelector('.nnp-table');
   return {layers: [sym.length, num.length, ahead.length], sym: ann(sym[0]), num: num[0].hidden ? null : ann(num[0]),
+          table: table.classList.contains('nnp-ahead') || table.getAttribute('aria-hidden') === 'true' ? null
+                 : table.querySelectorAll('tbody tr').length,
           hidden: ahead.every(e => e.getAttribute('aria-hidden') === 'true' && getComputedStyle(e).opacity === '0'
                                    && !e.classList.contains('nnp-sym') && !e.classList.contains('nnp-num'))}; }"""
 
@@ -113,9 +115,9 @@ def test_every_position_draws_its_own_figure_both_ways(page_at_file, pause_ms):
             assert now["id"] != shown["id"], i
         shown = now
         tex = page.evaluate(TEX_JS)
-        want = ((WT["steps"][i]["tex"]["matrix"], WT["steps"][i]["numbers"]["matrix"]) if i < N
-                else (WT["update"]["tex"], None))
-        assert tex["layers"] == [1, 1, 2] and tex["hidden"] and (tex["sym"], tex["num"]) == want, (i, tex)
+        want = ((WT["steps"][i]["tex"]["matrix"], WT["steps"][i]["numbers"]["matrix"], None) if i < N
+                else (WT["update"]["tex"], None, len(WT["update"]["rows"])))  # the update: its table shown
+        assert tex["layers"] == [1, 1, 2] and tex["hidden"] and (tex["sym"], tex["num"], tex["table"]) == want, (i, tex)
         drawn = page.evaluate(DRAWN_JS)
         for name, texts in _want(i).items():
             got = drawn.get(name, [{"texts": []}])

@@ -120,8 +120,11 @@ export function render(el, wt, options = {}) {
   viewBox.append(vMatrix, vScalar, pickJ, pickK);
   const sym = texBox("sym"), num = texBox("num");
   const expl = h("p", {class: "nnp-expl"}), code = h("div", {class: "nnp-code"});
-  const table = h("div", {class: "nnp-table"});
-  const side = h("div", {class: "nnp-side"}, viewBox, sym.box, num.box, expl, code, table);
+  // the update's table (hundreds of rows for a larger network): built ahead and kept laid out,
+  // hidden as a layer under nothing (.nnp-ahead in its clipping box) while other steps show
+  const table = h("div", {class: "nnp-table nnp-ahead", "aria-hidden": "true"});
+  const side = h("div", {class: "nnp-side"}, viewBox, sym.box, num.box, expl, code,
+                 h("div", {class: "nnp-tablebox"}, table));
   save.hidden = options.saveImages === false || !!options.projector;
   root.append(head, h("div", {class: "nnp-cols"}, h("div", {class: "nnp-left"}, box, save), side));
   if (wt.code_css && wt.code_css.length) root.prepend(h("style", {text: wt.code_css.join("\n")}));  // the code panel's own CSS
@@ -187,7 +190,10 @@ export function render(el, wt, options = {}) {
       for (const n of [i + dir, i - dir]) {
         const s = steps[n];
         if (warmed !== i) continue;
-        if (n === last && dir > 0 && drawAhead) texAhead(sym, wt.update.tex);  // the update's formula
+        if (n === last && dir > 0 && drawAhead) {  // the update's formula and table
+          texAhead(sym, wt.update.tex);
+          if (!table.firstChild) table.append(updateTable(wt.update.rows));
+        }
         if (!s) continue;
         if (n !== i + dir || !drawAhead) { typeset(texOf(s)); typeset(numbersOf(s)); continue; }
         texAhead(sym, texOf(s));
@@ -357,8 +363,7 @@ export function render(el, wt, options = {}) {
       viewBox.hidden = true;
       tex(sym, wt.update.tex);
       num.el.hidden = true;
-      if (!table.firstChild) table.append(updateTable(wt.update.rows));
-      table.hidden = false;
+      showTable(true);
       code.hidden = true;
       codeMoved = true;  // shown again later: scrolled again
     } else {
@@ -374,7 +379,7 @@ export function render(el, wt, options = {}) {
       tex(sym, texOf(s));
       tex(num, numbersOf(s));
       num.el.hidden = !!options.hideNumbers;
-      table.hidden = true;
+      showTable(false);
       code.hidden = false;
       if (shown.code !== s.code) {
         shown.code = s.code;
@@ -416,6 +421,12 @@ export function render(el, wt, options = {}) {
     if (box && box.scrollHeight > box.clientHeight) {
       box.scrollTop += hl.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
     }
+  }
+
+  function showTable(on) {
+    if (on && !table.firstChild) table.append(updateTable(wt.update.rows));
+    table.classList.toggle("nnp-ahead", !on);
+    if (on) table.removeAttribute("aria-hidden"); else table.setAttribute("aria-hidden", "true");
   }
 
   function updateTable(rows) {
