@@ -468,7 +468,7 @@ export function render(el, wt, options = {}) {
   }
 
   function redraw() {  // the view or neuron changed: same step, other formulas
-    if (cur >= 0) draw(cur);
+    if (cur >= 0) { draw(cur); warmed = -1; warm(cur); }  // the next step's formulas in this view, ahead
     for (const cb of listeners) { try { cb(cur, {step: cur, last, view, j, k}); } catch (e) { console.error(e); } }
   }
 
