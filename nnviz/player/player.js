@@ -80,14 +80,20 @@ export function render(el, wt, options = {}) {
   const steps = wt.steps, N = steps.length, last = N;
   const texCache = new Map();
   const listeners = [];
-  let cur = -1, want = clamp(options.step || 0), frame = 0, shownFig = -1, codeMoved = true;
+  let cur = -1, want = 0, frame = 0, shownFig = -1, codeMoved = true;
   let drewThisFrame = false, scrollFrame = 0;
   let view = options.view === "scalar" ? "scalar" : "matrix", j = options.j || 0, k = options.k || 0;
   let drawAhead = options.drawAhead !== false;
   const shown = {code: null, expl: null};
   let dir = 1;  // the way the reader last moved: its next step is typeset ahead
 
-  function clamp(i) { i = Math.round(Number(i)); return isNaN(i) ? 0 : Math.max(0, Math.min(last, i)); }
+  // a position in 0 .. last (a number or a numeric string, rounded and clamped); anything
+  // else keeps the position wanted now
+  function clamp(i) {
+    const n = typeof i === "number" || (typeof i === "string" && i.trim() !== "") ? Number(i) : NaN;
+    return isNaN(n) ? want : Math.max(0, Math.min(last, Math.round(n)));
+  }
+  want = clamp(options.step || 0);
 
   // ---- DOM ------------------------------------------------------------------------
   el.textContent = "";
