@@ -115,6 +115,7 @@ export function render(el, wt, options = {}) {
   const spares = [h("div", {class: "nnp-spare", "aria-hidden": "true"}), h("div", {class: "nnp-spare", "aria-hidden": "true"})];
   box.append(fig, ...spares);
   const holds = new Map();  // chart -> {key, i}: the figure it has drawn, once drawn
+  const spareWith = (key, i) => spares.find(g => { const x = holds.get(g); return x && x.key === key && x.i === i; });
   const save = h("div", {class: "nnp-save"}, "Save this graph: ",
                  h("button", {type: "button", class: "nnp-link", "data-format": "png"}, "PNG"), " · ",
                  h("button", {type: "button", class: "nnp-link", "data-format": "svg"}, "SVG"));
@@ -160,10 +161,10 @@ export function render(el, wt, options = {}) {
       const old = t.el;
       t.el = t.ahead;
       t.ahead = old;
-      t.el.className = "nnp-tex nnp-" + t.name;
+      t.el.className = layerClass(t.name, false);
       t.el.removeAttribute("aria-hidden");
       t.el.hidden = old.hidden;
-      old.className = "nnp-tex nnp-ahead nnp-" + t.name + "-ahead";
+      old.className = layerClass(t.name, true);
       old.setAttribute("aria-hidden", "true");
       old.hidden = false;
       t.aheadSrc = t.src;  // what was shown: the step back, already laid out
@@ -210,9 +211,12 @@ export function render(el, wt, options = {}) {
 
   // A formula's box: the layer shown (.nnp-sym / .nnp-num) and a layer typeset ahead, under
   // it, hidden by opacity (player.css).
+  function layerClass(name, ahead) {  // a formula's layer: shown (.nnp-sym) or ahead (.nnp-sym-ahead)
+    return ahead ? `nnp-tex nnp-ahead nnp-${name}-ahead` : `nnp-tex nnp-${name}`;
+  }
   function texBox(name) {
-    const el = h("div", {class: "nnp-tex nnp-" + name});
-    const ahead = h("div", {class: "nnp-tex nnp-ahead nnp-" + name + "-ahead", "aria-hidden": "true"});
+    const el = h("div", {class: layerClass(name, false)});
+    const ahead = h("div", {class: layerClass(name, true), "aria-hidden": "true"});
     return {name, el, ahead, box: h("div", {class: "nnp-texbox"}, el, ahead), src: null, aheadSrc: null};
   }
   function refit() {  // a new width or new fonts: the layers shown fit again, the ones ahead are redone
@@ -285,7 +289,7 @@ export function render(el, wt, options = {}) {
       box.setAttribute("aria-label", s.title || s.heading);
       root.dataset.drawn = "";
       fitBox(figureFor(i).layout);
-      const key = figKey(), ready = spares.find(g => holds.has(g) && holds.get(g).key === key && holds.get(g).i === i);
+      const key = figKey(), ready = spareWith(key, i);
       if (ready) {  // drawn ahead: show it (the formulas and code change in the same frame)
         swap(ready);
         shown_(i);
@@ -354,8 +358,7 @@ export function render(el, wt, options = {}) {
     setTimeout(() => idle(next), AHEAD_AFTER_MS);
     function next() {
       if (aheadFor !== i || shownFig !== i) return;
-      const key = figKey(), has = n => spares.some(g => holds.has(g) && holds.get(g).key === key && holds.get(g).i === n);
-      const n = [i + 1, i - 1].find(m => m >= 0 && m <= last && !has(m));
+      const key = figKey(), n = [i + 1, i - 1].find(m => m >= 0 && m <= last && !spareWith(key, m));
       if (n === undefined) return;
       const free = spares.find(g => { const x = holds.get(g); return !x || x.key !== key || Math.abs(x.i - i) !== 1; });
       if (!free) return;
