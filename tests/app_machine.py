@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-from apptest_support import make_app  # noqa: E402
+from apptest_support import make_app, report_position, reports_so_far  # noqa: E402
 from nnviz.engine.config import random_config  # noqa: E402
 from nnviz.engine.presets import PRESETS  # noqa: E402
 from nnviz.export.files import load_trace  # noqa: E402
@@ -264,10 +264,8 @@ class AppMachine(RuleBasedStateMachine):
         ``at``, with the user's next action): any position, or one for a walk-through the
         server no longer shows, or a hand-made message's values."""
         sent = json.loads(self.at.get("bidi_component")[0].proto.json)
-        state = dict(self.at.session_state["player"])
-        n = (state.get("at") or {}).get("n", 0) + 1 if isinstance(state.get("at"), dict) else 1
-        state["at"] = {"id": "0" * 16 if stale else sent["id"], "step": step, "view": view, "j": j, "k": k, "n": n}
-        self.at.session_state["player"] = state
+        report_position(self.at, id="0" * 16 if stale else sent["id"], step=step, view=view, j=j, k=k,
+                        n=reports_so_far(self.at) + 1)
         before = self.snapshot()
         self.run_checked("page position", False, None)
         valid = isinstance(step, int) and not isinstance(step, bool) and step >= 0

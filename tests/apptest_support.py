@@ -30,16 +30,27 @@ def player_data(at) -> dict:
     return json.loads(players[0].proto.json)
 
 
+def report_position(at, **position) -> None:
+    """The page's player component state ``at`` (nnviz/player/streamlit_host.js) set to
+    ``position`` ({id, step, view, j, k, n}, any values), for the next run to carry."""
+    state = dict(at.session_state["player"])
+    state["at"] = position
+    at.session_state["player"] = state
+
+
+def reports_so_far(at) -> int:
+    """The count ``n`` of the page's last report (each report carries the next)."""
+    last = at.session_state["player"].get("at")
+    return last.get("n", 0) if isinstance(last, dict) else 0
+
+
 def page_steps_to(at, i: int, **fields):
     """What the page's player does: it steps to position ``i`` (and ``fields``: view, j, k)
     sending nothing, then the user's next action that reaches the server carries its state
     ``at`` (nnviz/player/streamlit_host.js); here that action is a plain rerun."""
     sent = player_data(at)
-    state = dict(at.session_state["player"])
-    n = (state.get("at") or {}).get("n", 0) + 1
-    state["at"] = {"id": sent["id"], "step": i, "view": fields.get("view", sent["view"]),
-                   "j": fields.get("j", sent["j"]), "k": fields.get("k", sent["k"]), "n": n}
-    at.session_state["player"] = state
+    report_position(at, id=sent["id"], step=i, view=fields.get("view", sent["view"]),
+                    j=fields.get("j", sent["j"]), k=fields.get("k", sent["k"]), n=reports_so_far(at) + 1)
     return at.run()
 
 

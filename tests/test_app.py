@@ -9,7 +9,7 @@ from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import trace_backprop
 from nnviz_app.state import encode_config
 
-from apptest_support import make_app, page_steps_to, player_data
+from apptest_support import make_app, page_steps_to, player_data, report_position
 
 
 
@@ -54,9 +54,7 @@ def test_the_pages_address_moves_the_step_and_a_server_restart_wins():
 
 
 def _report(at, **at_state):
-    state = dict(at.session_state["player"])
-    state["at"] = at_state
-    at.session_state["player"] = state
+    report_position(at, **at_state)
     return at.run()
 
 
