@@ -36,6 +36,11 @@ def heading(page):
     return page.locator('[data-testid="stMain"] .nnviz-player .nnp-label')
 
 
+def shown_walkthrough(page) -> str | None:
+    """The id of the walk-through the app's player shows (set once its player is made)."""
+    return page.locator('[data-testid="stMain"] .nnviz-host').get_attribute("data-wt", timeout=30_000)
+
+
 def idle(page) -> None:
     # 90 s: a new network's run builds its whole walk-through for the page's player (5 × 8:
     # 32 figures and the update animation, ≈ 4.5 s on an idle core; far more on a loaded one)
@@ -146,6 +151,8 @@ class Monkey:
 def test_random_monkey_then_a_clean_walk(app_page, tmp_path):
     page = app_page
     expect(heading(page)).to_have_text(f"Step 1 of {N}", timeout=30_000)
+    seed_wt = shown_walkthrough(page)
+    assert seed_wt, "the player's host names no walk-through"
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     expect(page.locator('[data-testid="stSidebar"] .st-key-preset_select')).to_be_visible(timeout=30_000)
     focus_body(page)
@@ -169,6 +176,10 @@ def test_random_monkey_then_a_clean_walk(app_page, tmp_path):
     idle(page)
     monkey.preset(PRESETS["seed"].title)
     idle(page)
+    # the run can end before the page has made the new network's player: a key pressed in
+    # between goes to the old one, and the new one then starts at the server's step
+    expect(page.locator(f'[data-testid="stMain"] .nnviz-host[data-wt="{seed_wt}"] .nnp-label')
+           ).to_be_visible(timeout=30_000)
     focus_body(page)
     page.keyboard.press("Home")
     expect(heading(page)).to_have_text(f"Step 1 of {N}", timeout=30_000)

@@ -104,6 +104,7 @@ export default function (component) {
         host.pos = {step: i, view: info.view, j: info.j, k: info.k};
         syncAddress(i, info);
       });
+      root.dataset.wt = data.id;  // which walk-through is shown (tests wait for a new network's)
       window.nnvizPlayer = host.player;  // for tests and benchmarks
     } else if (data.step !== host.known.step) {  // the server moved the step (e.g. a new example)
       host.player.go(data.step);
@@ -119,6 +120,7 @@ export default function (component) {
     if (window.nnvizPlayer === host.player) window.nnvizPlayer = null;
     host.player = null;
     host.id = null;
+    delete root.dataset.wt;
     if (live === host) live = null;
   }, 0);
 }
