@@ -1,8 +1,13 @@
 // nnviz player: one backprop walk-through (nnviz.export.walkthrough) stepped in the page.
 //
 //   import { render } from "./player.js";
-//   const p = render(el, walkthrough, {step: 0, view: "matrix", projector: false,
-//                                      globalKeys: true, drawAhead: true, Plotly, katex});
+//   const p = render(el, walkthrough, {step: 0, view: "matrix", j: 0, k: 0, projector: false,
+//                                      globalKeys: false, drawAhead: true, saveImages: true,
+//                                      Plotly, katex});
+//   (every option may be left out: the values above are the defaults; Plotly and katex
+//   default to window.Plotly and window.katex; j, k: the neuron shown in the "one neuron"
+//   view; saveImages: false hides the "Save this graph: PNG · SVG" links, which projection
+//   mode hides too)
 //   p.go(i); p.step(+1); p.onChange((i, info) => ...); p.current(); p.destroy();
 //   p.drawAhead(false);  // no charts drawn ahead (a page short of memory; a benchmark's baseline)
 //
@@ -204,7 +209,7 @@ export function render(el, wt, options = {}) {
         if (!s) continue;
         if (n !== i + dir || !drawAhead) { typeset(texOf(s)); typeset(numbersOf(s)); continue; }
         texAhead(sym, texOf(s));
-        if (!options.hideNumbers) texAhead(num, numbersOf(s));
+        texAhead(num, numbersOf(s));
       }
     });
   }
@@ -387,7 +392,7 @@ export function render(el, wt, options = {}) {
       if (scalar) { options_(pickJ, n.j, jj, "j"); options_(pickK, n.k, kk, "k"); }
       tex(sym, texOf(s));
       tex(num, numbersOf(s));
-      num.el.hidden = !!options.hideNumbers;
+      num.el.hidden = false;
       showTable(false);
       code.hidden = false;
       if (shown.code !== s.code) {
