@@ -2,8 +2,9 @@
 
 Every download is made only when its button is clicked (``st.download_button`` with a
 callable ``data``, run on a worker thread), so stepping never waits for an export; results
-are cached by the config's JSON text.  The upload goes through ``nnviz.engine.config.Config``
-(JSON only, at most 64 KiB — never pickle); a bad file leaves the current network as it is.
+are cached by the config's JSON text.  The upload goes through
+``nnviz.export.files.load_network`` (``Config``: JSON only, at most 64 KiB — never pickle); a
+bad file leaves the current network as it is.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from nnviz.export import html as export_html
 from nnviz.export import images as render
 from nnviz.export.files import ExportError
 from nnviz.export.outcomes import ExportBoard
-from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError
+from nnviz.engine.config import MAX_JSON_BYTES, ConfigError
 from nnviz.engine.text import excerpt
 from nnviz.engine.presets import PRESETS
 from nnviz.trace.record import Trace
@@ -137,21 +138,19 @@ def _on_upload(ss) -> None:
         if f.size > MAX_JSON_BYTES:
             raise ConfigError(f"The file is {f.size:,} bytes; at most {MAX_JSON_BYTES:,} bytes (64 KiB) are allowed.")
         raw = f.getvalue()[: MAX_JSON_BYTES + 1]
-        cfg = Config.from_json(raw)
-        trace = export_files.load_trace(raw)  # a saved mini-batch's examples, each checked
+        cfg, batch = export_files.load_network(raw)  # a saved mini-batch's examples, each checked
     except ConfigError as e:
         ss.upload_msg = ("error", f"Could not load {name}: {md_escape(str(e))} The current network is unchanged.",
                          ui_state.trace_key(ss.ui))
         return
     editing.set_config(ss, cfg, reset_editors=True)
     # the file's mini-batch (a trace saved from one) is what the explorer steps through next
-    ss.ui["batch"] = tuple((tuple(x[:, 0].tolist()), tuple(y[:, 0].tolist())) for x, y in trace.examples) \
-        if trace.m > 1 else None
+    ss.ui["batch"] = tuple((tuple(x[:, 0].tolist()), tuple(y[:, 0].tolist())) for x, y in batch) if batch else None
     ui_state.set_step(ss, 0)
     ss.history, ss.example_index = [], 0
-    batch = f", a mini-batch of {trace.m} examples" if trace.m > 1 else ""
+    of_batch = f", a mini-batch of {len(batch)} examples" if batch else ""
     ss.upload_msg = ("ok", f"Loaded {name}: network {'-'.join(map(str, cfg.sizes))}, {cfg.activation}, "
-                           f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}{batch}.", ui_state.trace_key(ss.ui))
+                           f"{cfg.cost.replace('_', ' ')} cost, η = {cfg.eta:g}{of_batch}.", ui_state.trace_key(ss.ui))
 
 
 def upload_ui(ss) -> None:

@@ -20,7 +20,7 @@ from nnviz.draw.figures import step_figure
 from nnviz.draw.graph import node_id, signed
 from nnviz.draw.state import graph_state
 from nnviz.engine.presets import PRESETS
-from nnviz.export.files import load_trace, trace_json
+from nnviz.export.files import load_network, load_trace, trace_json
 from nnviz.trace.explain import explain_markdown
 from nnviz.trace.minibatch import INSIDE_CALL, MAX_EXAMPLES, call_steps, outline
 from oracles import fd_gradient
@@ -168,6 +168,19 @@ def test_json_round_trip_and_explain_of_a_mini_batch():
     assert [s.example for s in again.steps] == [s.example for s in t.steps]
     md = explain_markdown(t)
     assert all(f"## Example {e} of {len(batch)}" in md for e in range(1, len(batch) + 1))
+
+
+def test_load_network_gives_a_saved_mini_batch_and_none_for_one_example():
+    p = PRESETS["xor"]
+    batch = [(np.array(x, float), np.array(y, float)) for x, y in p.examples]
+    cfg, back = load_network(trace_json(trace_mini_batch(p.config.network(), batch, p.config.eta)))
+    assert cfg.sizes == list(p.config.sizes) and len(back) == len(batch)
+    for (x, y), (bx, by) in zip(batch, back, strict=True):  # column vectors, the engine's shapes
+        np.testing.assert_array_equal(bx, x.reshape(-1, 1))
+        np.testing.assert_array_equal(by, y.reshape(-1, 1))
+    one = trace_backprop(p.config.network(), p.config.x_array, p.config.y_array, p.config.eta)
+    assert load_network(trace_json(one))[1] is None
+    assert load_network(p.config.model_dump_json())[1] is None
 
 
 def test_cli_explain_batch_uses_the_preset_data(capsys):

@@ -1,4 +1,4 @@
-"""Export files and the trace as JSON: ``ExportError``, checked writes, ``trace_json`` / ``load_trace``.
+"""Export files and the trace as JSON: ``ExportError``, checked writes, ``trace_json`` / ``load_network`` / ``load_trace``.
 
 Pure Python (no streamlit).  Failures raise ``ExportError`` with one readable sentence.
 """
@@ -77,19 +77,18 @@ def trace_json(trace: Trace) -> str:
     return text
 
 
-def load_trace(text: str | bytes) -> Trace:
-    """A config or trace JSON file (at most 64 KiB) -> its trace, re-run by the engine.
+Example = tuple  # (x, y): column vectors of shapes (sizes[0], 1) and (sizes[-1], 1)
 
-    The file is validated by ``Config.from_json`` (ConfigError otherwise); the trace is
-    recomputed from the validated network, so its steps and numbers equal the saved ones.
-    A mini-batch trace (``examples`` with two or more pairs, each validated like x and y) is
-    recomputed by ``trace_mini_batch``.
-    """
+
+def load_network(text: str | bytes) -> tuple[Config, list[Example] | None]:
+    """A config or trace JSON file (at most 64 KiB) -> its network and, for a saved
+    mini-batch trace (``examples`` with two or more pairs, each validated like x and y), that
+    batch; ``None`` for one example (the config's x and y).  ConfigError says what is wrong."""
     cfg = Config.from_json(text)
     data = load_json(text)
     examples = data.get("examples") if isinstance(data, dict) and data.get("format") == "nnviz-trace" else None
     if not examples or len(examples) == 1:
-        return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
+        return cfg, None
     if not isinstance(examples, list) or len(examples) > MAX_EXAMPLES:
         raise ConfigError(f"The trace's examples must be a list of at most {MAX_EXAMPLES} [x, y] pairs.")
     batch = []
@@ -101,4 +100,13 @@ def load_trace(text: str | bytes) -> Trace:
         except ConfigError as err:
             raise ConfigError(f"Example {e} of the trace: {err}") from None
         batch.append((one.x_array, one.y_array))
+    return cfg, batch
+
+
+def load_trace(text: str | bytes) -> Trace:
+    """A config or trace JSON file (``load_network``) -> its trace, re-run by the engine:
+    its steps and numbers equal the saved ones (a mini-batch by ``trace_mini_batch``)."""
+    cfg, batch = load_network(text)
+    if batch is None:
+        return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     return trace_mini_batch(cfg.network(), batch, cfg.eta)
