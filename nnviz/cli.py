@@ -20,9 +20,9 @@ from nnviz.engine.config import MAX_JSON_BYTES, Config, ConfigError
 from nnviz.engine.text import excerpt
 from nnviz.trace.explain import explain_markdown
 from nnviz.engine.presets import PRESETS, load_preset
-from nnviz.trace.minibatch import MAX_EXAMPLES, trace_mini_batch
-from nnviz.export.files import load_trace
-from nnviz.trace.record import Trace, trace_backprop
+from nnviz.trace.minibatch import MAX_EXAMPLES
+from nnviz.export.files import load_network, network_trace
+from nnviz.trace.record import Trace
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,17 +59,15 @@ def load_config(preset: str | None, config: str | None) -> tuple[Config, str]:
 def make_trace(args) -> tuple[Trace, str]:
     """(trace, title) for ``--preset`` / ``--config`` and ``--batch N``: with N > 1 a mini-batch
     of ``batch_examples``; else a config's one backprop call, or a trace file's own call or
-    mini-batch (its ``examples``, recomputed by ``load_trace``)."""
-    saved = None
+    mini-batch (its ``examples``, read by ``load_network``)."""
+    saved = None  # a trace file's mini-batch
     if args.config:
-        raw = read_config_file(args.config)
-        cfg, title, saved = Config.from_json(raw), Path(args.config).name, load_trace(raw)
+        (cfg, saved), title = load_network(read_config_file(args.config)), Path(args.config).name
     else:
         cfg, title = load_config(args.preset, None)
     if args.batch > 1:
-        examples = batch_examples(cfg, args.preset, args.batch, saved.examples if saved else ())
-        return trace_mini_batch(cfg.network(), examples, cfg.eta), title
-    return saved or trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta), title
+        return network_trace(cfg, batch_examples(cfg, args.preset, args.batch, saved or ())), title
+    return network_trace(cfg, saved), title
 
 
 def add_batch_option(parser: argparse.ArgumentParser) -> None:

@@ -103,10 +103,14 @@ def load_network(text: str | bytes) -> tuple[Config, list[Example] | None]:
     return cfg, batch
 
 
-def load_trace(text: str | bytes) -> Trace:
-    """A config or trace JSON file (``load_network``) -> its trace, re-run by the engine:
-    its steps and numbers equal the saved ones (a mini-batch by ``trace_mini_batch``)."""
-    cfg, batch = load_network(text)
+def network_trace(cfg: Config, batch: list[Example] | None = None) -> Trace:
+    """The network's one backprop call on its x and y, or ``trace_mini_batch`` over ``batch``."""
     if batch is None:
         return trace_backprop(cfg.network(), cfg.x_array, cfg.y_array, cfg.eta)
     return trace_mini_batch(cfg.network(), batch, cfg.eta)
+
+
+def load_trace(text: str | bytes) -> Trace:
+    """A config or trace JSON file (``load_network``) -> its trace, re-run by the engine:
+    its steps and numbers equal the saved ones."""
+    return network_trace(*load_network(text))
