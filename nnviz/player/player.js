@@ -204,7 +204,7 @@ export function render(el, wt, options = {}) {
         if (warmed !== i) continue;
         if (n === last && dir > 0 && drawAhead) {  // the update's formula and table
           texAhead(sym, wt.update.tex);
-          if (!table.firstChild) table.append(updateTable(wt.update.rows));
+          buildTable();
         }
         if (!s) continue;
         if (n !== i + dir || !drawAhead) { typeset(texOf(s)); typeset(numbersOf(s)); continue; }
@@ -437,8 +437,12 @@ export function render(el, wt, options = {}) {
     }
   }
 
+  function buildTable() {  // once: kept laid out, hidden, until the update shows it
+    if (!table.firstChild) table.append(updateTable(wt.update.rows));
+  }
+
   function showTable(on) {
-    if (on && !table.firstChild) table.append(updateTable(wt.update.rows));
+    if (on) buildTable();
     table.classList.toggle("nnp-ahead", !on);
     if (on) table.removeAttribute("aria-hidden"); else table.setAttribute("aria-hidden", "true");
   }
