@@ -36,9 +36,12 @@ def heading(page):
     return page.locator('[data-testid="stMain"] .nnviz-player .nnp-label')
 
 
+HOST = '[data-testid="stMain"] .nnviz-host'  # the app's player component (streamlit_host.js)
+
+
 def shown_walkthrough(page) -> str | None:
     """The id of the walk-through the app's player shows (set once its player is made)."""
-    return page.locator('[data-testid="stMain"] .nnviz-host').get_attribute("data-wt", timeout=30_000)
+    return page.locator(HOST).get_attribute("data-wt", timeout=30_000)
 
 
 def idle(page) -> None:
@@ -178,7 +181,7 @@ def test_random_monkey_then_a_clean_walk(app_page, tmp_path):
     idle(page)
     # the run can end before the page has made the new network's player: a key pressed in
     # between goes to the old one, and the new one then starts at the server's step
-    expect(page.locator(f'[data-testid="stMain"] .nnviz-host[data-wt="{seed_wt}"] .nnp-label')
+    expect(page.locator(f'{HOST}[data-wt="{seed_wt}"] .nnp-label')
            ).to_be_visible(timeout=30_000)
     focus_body(page)
     page.keyboard.press("Home")
